@@ -1,0 +1,36 @@
+// Applying a primitive: run its forward and, when grad mode is on and an input requires grad,
+// record a graph node pointing at the inputs' nodes.
+import { NonFiniteError } from "../util/errors.js";
+import { OpContext, type OpDef } from "../ops/define.js";
+import type { NdArray } from "../ops/ndarray.js";
+import { isAnomalyEnabled, isGradEnabled } from "./grad-mode.js";
+import { Node } from "./node.js";
+
+export interface AutogradInput {
+  readonly array: NdArray;
+  /** the node this input's gradient flows to, or null when it does not require grad */
+  gradNode(): Node | null;
+}
+
+export function applyOp<A>(
+  op: OpDef<A>,
+  inputs: readonly AutogradInput[],
+  attrs: A,
+): { array: NdArray; node: Node | null } {
+  const edges = isGradEnabled() && op.backward ? inputs.map((t) => t.gradNode()) : inputs.map(() => null);
+  const needs = edges.map((e) => e !== null);
+  const ctx = new OpContext(needs);
+  const array = op.forward(
+    ctx,
+    inputs.map((t) => t.array),
+    attrs,
+  );
+  if (isAnomalyEnabled() && (array.dtype === "float32" || array.dtype === "float64")) {
+    const v = array.toTypedArray();
+    for (let i = 0; i < v.length; i++)
+      if (!Number.isFinite(v[i]!))
+        throw new NonFiniteError(`${op.name}: output holds ${v[i]} (anomaly detection)`);
+  }
+  if (!needs.some(Boolean)) return { array, node: null };
+  return { array, node: new Node(op as OpDef<unknown>, ctx, attrs, edges) };
+}

@@ -1,0 +1,92 @@
+// The backward engine: orders the graph topologically without recursion (deep graphs must not
+// overflow the stack), then runs each node's rule once, after all contributions to its gradient
+// have been summed.
+import { NonFiniteError, NablaError } from "../util/errors.js";
+import { binary } from "../ops/array.js";
+import type { NdArray } from "../ops/ndarray.js";
+import { isAnomalyEnabled } from "./grad-mode.js";
+import { Node } from "./node.js";
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  /** autograd.grad: collect gradients at these nodes instead of writing leaves' .grad */
+  capture?: Map<Node, NdArray | null>;
+}
+
+/** Nodes reachable from the roots, each listed after every node that feeds gradient into it. */
+function topoOrder(roots: readonly Node[]): Node[] {
+  const order: Node[] = [];
+  const state = new Map<Node, 1 | 2>(); // 1 = on the stack, 2 = done
+  const stack: [Node, number][] = [];
+  for (const r of roots) {
+    if (state.has(r)) continue;
+    stack.push([r, 0]);
+    state.set(r, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const [node, i] = top;
+      if (i < node.inputs.length) {
+        top[1] = i + 1;
+        const next = node.inputs[i];
+        if (next && !state.has(next)) {
+          state.set(next, 1);
+          stack.push([next, 0]);
+        }
+      } else {
+        stack.pop();
+        state.set(node, 2);
+        order.push(node);
+      }
+    }
+  }
+  return order.reverse(); // roots first
+}
+
+function checkFinite(where: string, g: NdArray): void {
+  if (!isAnomalyEnabled()) return;
+  const v = g.toTypedArray();
+  for (let i = 0; i < v.length; i++)
+    if (!Number.isFinite(v[i]!))
+      throw new NonFiniteError(`${where}: gradient holds ${v[i]} (anomaly detection)`);
+}
+
+export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOptions = {}): void {
+  const pending = new Map<Node, NdArray>();
+  const add = (n: Node, g: NdArray) => {
+    const prev = pending.get(n);
+    pending.set(n, prev ? binary("add", prev, g) : g);
+  };
+  for (const [n, g] of roots) add(n, g);
+  const order = topoOrder(roots.map(([n]) => n));
+  for (const node of order) {
+    let g = pending.get(node);
+    if (!g) continue;
+    pending.delete(node);
+    for (const h of node.hooks) g = h(g) ?? g;
+    node.retain?.(g);
+    if (opts.capture?.has(node)) {
+      opts.capture.set(node, g);
+      if (node.isLeaf) continue;
+    }
+    if (node.isLeaf) {
+      if (!opts.capture) node.sink?.(g);
+      continue;
+    }
+    const ctx = node.ctx!;
+    if (ctx.freed)
+      throw new NablaError(
+        `backward: trying to go through the graph a second time (at ${node.name}); its saved values were freed after the first backward. Pass { retainGraph: true } to the first backward if you need to.`,
+      );
+    const grads = node.op!.backward!(ctx, g, node.attrs);
+    if (!opts.retainGraph) {
+      ctx.freed = true;
+      ctx.saved = [];
+    }
+    node.inputs.forEach((next, i) => {
+      const gi = grads[i];
+      if (!next || !gi) return;
+      checkFinite(`${node.name} backward`, gi);
+      add(next, gi);
+    });
+  }
+}

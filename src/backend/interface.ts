@@ -1,0 +1,130 @@
+// The kernel interface every backend implements: opaque buffers plus a small, fixed set of
+// kernels over strided views. It knows nothing of Tensor or autograd.
+import type { DType, TypedArray } from "../util/dtype.js";
+
+/** An opaque handle to a backend's memory. Only the backend that made it looks inside. */
+export interface Buf {
+  readonly dtype: DType;
+  readonly size: number;
+}
+
+/** A strided window onto a buffer: element (i0, i1, …) lives at offset + Σ ik·strides[k]. */
+export interface View {
+  readonly buf: Buf;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg"
+  | "abs"
+  | "exp"
+  | "log"
+  | "sqrt"
+  | "rsqrt"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "sign"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "erf"
+  | "logicalNot"
+  | "isnan"
+  | "isinf";
+
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "logicalAnd"
+  | "logicalOr"
+  | "logicalXor"
+  | "remainder"
+  | "atan2";
+
+/** Reductions; argmax/argmin write int32 indices of the first extreme value. */
+export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
+export type ScanOp = "sum" | "prod";
+
+/** Convolution geometry for im2col/col2im over N spatial dims (1 or 2). */
+export interface ConvGeometry {
+  readonly kernel: readonly number[];
+  readonly stride: readonly number[];
+  readonly padding: readonly number[];
+  readonly dilation: readonly number[];
+  /** padding value read outside the input (0 for convolution, -Infinity for max pooling) */
+  readonly padValue: number;
+}
+
+export type KernelName =
+  | "fill"
+  | "copy"
+  | "unary"
+  | "binary"
+  | "where"
+  | "reduce"
+  | "scan"
+  | "matmul"
+  | "gather"
+  | "scatterAdd"
+  | "im2col"
+  | "col2im";
+
+/**
+ * A backend. `out` views given to kernels are always freshly allocated and contiguous unless a
+ * kernel says otherwise (`copy`, `fill` and `scatterAdd` write into any view).
+ */
+export interface Backend {
+  readonly name: string;
+  /** Whether this backend runs `kernel` (optionally a specific sub-op) for `dtype`. */
+  supports(kernel: KernelName, dtype: DType, op?: string): boolean;
+
+  /** A zero-filled buffer of `size` elements. */
+  alloc(dtype: DType, size: number): Buf;
+  free(buf: Buf): void;
+  write(buf: Buf, data: ArrayLike<number>, offset?: number): void;
+  read(buf: Buf): Promise<TypedArray>;
+  /** Synchronous read; CPU backends only. */
+  readSync?(buf: Buf): TypedArray;
+
+  fill(dst: View, value: number): void;
+  /** dst[i] = cast(src[i]) elementwise over the common shape. */
+  copy(src: View, dst: View): void;
+  unary(op: UnaryOp, x: View, out: View): void;
+  /** a, b and out have out's shape (broadcast already applied through zero strides). */
+  binary(op: BinaryOp, a: View, b: View, out: View): void;
+  where(cond: View, a: View, b: View, out: View): void;
+  /** Reduces x over `axes` (sorted, distinct); out has x's shape without those axes. */
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void;
+  /** Inclusive prefix sum or product along `axis`; out has x's shape. */
+  scan(op: ScanOp, x: View, axis: number, out: View): void;
+  /** out[b] = a[b] @ b[b]; a is [B,M,K], b is [B,K,N], out is [B,M,N]; any strides on a and b. */
+  matmul(a: View, b: View, out: View): void;
+  /** out[…, i, …] = x[…, index[…, i, …], …] along `axis`; index is int32 with out's shape. */
+  gather(x: View, axis: number, index: View, out: View): void;
+  /** dst[…, index[…, i, …], …] += src[…, i, …] along `axis`, in place; index has src's shape. */
+  scatterAdd(dst: View, axis: number, index: View, src: View): void;
+  /**
+   * x is [N, C, ...spatial]; out is [N, C, ...kernel, ...outSpatial] (contiguous), each entry the
+   * input value seen by kernel offset k at output position p (padValue outside).
+   */
+  im2col(x: View, g: ConvGeometry, out: View): void;
+  /** The adjoint of im2col: sums cols [N, C, ...kernel, ...outSpatial] back into out [N, C, ...spatial]. */
+  col2im(cols: View, g: ConvGeometry, out: View): void;
+}

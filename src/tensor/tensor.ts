@@ -1,0 +1,201 @@
+// Tensor: the user-facing n-dimensional array with autograd. It holds an NdArray (a strided view
+// of a backend buffer) and, for non-leaves, the graph node that produced it. Ops are added to the
+// class by the family files beside this one (elementwise.ts, reduce.ts, …).
+import { runBackward } from "../autograd/engine.js";
+import { Node } from "../autograd/node.js";
+import { applyOp, type AutogradInput } from "../autograd/apply.js";
+import type { OpDef } from "../ops/define.js";
+import { full, type NdArray } from "../ops/ndarray.js";
+import { binary, reshape } from "../ops/array.js";
+import type { DType, TypedArray } from "../util/dtype.js";
+import { fail, fmtShape, shapeError } from "../util/errors.js";
+import { normDim, shapesEqual } from "../util/shape.js";
+import { formatTensor } from "./format.js";
+
+export type NestedArray = number | boolean | NestedArray[];
+
+export class Tensor implements AutogradInput {
+  /** The gradient accumulated by backward() (leaves, and non-leaves after retainGrad()). */
+  grad: Tensor | null = null;
+  private _requiresGrad: boolean;
+  private accumulator: Node | null = null;
+
+  /** Internal: use nb.tensor() and the other creation functions. */
+  constructor(
+    public array: NdArray,
+    /** the node that produced this tensor; null for leaves */
+    readonly gradFn: Node | null = null,
+    requiresGrad = false,
+  ) {
+    this._requiresGrad = gradFn !== null || requiresGrad;
+    if (requiresGrad && !(array.dtype === "float32" || array.dtype === "float64"))
+      fail("requiresGrad", `only floating-point tensors can require gradients, not ${array.dtype}`);
+  }
+
+  get shape(): number[] {
+    return [...this.array.shape];
+  }
+  get ndim(): number {
+    return this.array.shape.length;
+  }
+  get dtype(): DType {
+    return this.array.dtype;
+  }
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(on: boolean) {
+    this.requiresGrad_(on);
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  get device(): string {
+    return this.array.backend.name;
+  }
+
+  /** Size of one dim, or the whole shape. */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    return dim === undefined ? this.shape : this.array.shape[normDim("size", dim, this.ndim)]!;
+  }
+  numel(): number {
+    return this.array.size;
+  }
+  dim(): number {
+    return this.ndim;
+  }
+  stride(): number[] {
+    return [...this.array.strides];
+  }
+  isContiguous(): boolean {
+    return this.array.isContiguous;
+  }
+
+  /** Sets requiresGrad on a leaf, in place (PyTorch's requires_grad_). */
+  requiresGrad_(on = true): this {
+    if (!this.isLeaf && !on)
+      fail("requiresGrad_", "cannot turn off requiresGrad on a non-leaf tensor; use detach()");
+    if (on && !(this.dtype === "float32" || this.dtype === "float64"))
+      fail("requiresGrad_", `only floating-point tensors can require gradients, not ${this.dtype}`);
+    this._requiresGrad = on;
+    return this;
+  }
+
+  /** The node gradients flow into: the producing op's, or this leaf's accumulator. */
+  gradNode(): Node | null {
+    if (this.gradFn) return this.gradFn;
+    if (!this._requiresGrad) return null;
+    this.accumulator ??= new Node(null, null, null, [], (g) => this.accumulate(g));
+    return this.accumulator;
+  }
+
+  private accumulate(g: NdArray): void {
+    const prev = this.grad;
+    // a fresh contiguous buffer, so later in-place updates never alias the graph's arrays
+    const sum = prev ? binary("add", prev.array, g) : binary("add", g, full([], 0, g.dtype, g.backend));
+    this.grad = new Tensor(sum);
+  }
+
+  /**
+   * Backpropagates from this tensor. A scalar needs no gradient argument; any other shape needs
+   * one of its own shape (the vector in the vector–Jacobian product).
+   */
+  backward(gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+    if (!this._requiresGrad)
+      fail(
+        "backward",
+        "this tensor does not require grad and has no grad_fn (did you set requiresGrad on an input?)",
+      );
+    let g: NdArray;
+    if (gradient === undefined) {
+      if (this.numel() !== 1)
+        shapeError(
+          "backward",
+          `grad can be implicitly created only for scalar outputs; this tensor has shape ${fmtShape(this.shape)}`,
+        );
+      g = full(this.shape, 1, this.dtype, this.array.backend);
+    } else {
+      if (!shapesEqual(gradient.shape, this.shape))
+        shapeError(
+          "backward",
+          `gradient has shape ${fmtShape(gradient.shape)} but the tensor has shape ${fmtShape(this.shape)}`,
+        );
+      g =
+        gradient.dtype === this.dtype
+          ? gradient.array
+          : binary("add", gradient.array, full([], 0, this.dtype, this.array.backend));
+    }
+    runBackward([[this.gradNode()!, g]], opts);
+  }
+
+  /** A new leaf sharing this tensor's data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.array);
+  }
+
+  /** Keeps this non-leaf's gradient in .grad after backward. */
+  retainGrad(): this {
+    const node = this.gradNode();
+    if (node && !node.isLeaf) node.retain = (g) => this.accumulate(g);
+    return this;
+  }
+
+  /** Calls fn with the gradient w.r.t. this tensor during backward; a returned tensor replaces it. */
+  registerHook(fn: (grad: Tensor) => Tensor | void): { remove(): void } {
+    const node = this.gradNode();
+    if (!node) fail("registerHook", "cannot register a hook on a tensor that does not require grad");
+    const hook = (g: NdArray) => fn(new Tensor(g))?.array;
+    node.hooks.push(hook);
+    return { remove: () => void node.hooks.splice(node.hooks.indexOf(hook), 1) };
+  }
+
+  /** Values in row-major order (sync; CPU backends). */
+  dataSync(): TypedArray {
+    return this.array.toTypedArray();
+  }
+  /** Values in row-major order, on every backend. */
+  data(): Promise<TypedArray> {
+    return this.array.toTypedArrayAsync();
+  }
+  /** The value of a one-element tensor as a number (booleans as 0/1). */
+  item(): number {
+    if (this.numel() !== 1)
+      fail("item", `a tensor with ${this.numel()} elements cannot be converted to a number`);
+    return this.dataSync()[0]!;
+  }
+  /** Nested JS arrays (booleans for bool tensors), as tolist in PyTorch. */
+  tolist(): NestedArray {
+    const v = this.dataSync();
+    const isBool = this.dtype === "bool";
+    let i = 0;
+    const build = (d: number): NestedArray => {
+      if (d === this.ndim) return isBool ? v[i++] !== 0 : v[i++]!;
+      return Array.from({ length: this.array.shape[d]! }, () => build(d + 1));
+    };
+    return build(0);
+  }
+
+  toString(): string {
+    return formatTensor(this.shape, this.dataSync(), this.dtype, {
+      requiresGrad: this._requiresGrad,
+      gradFn: this.gradFn?.name,
+    });
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** Runs a primitive on tensors, recording it for autograd when needed. */
+export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const { array, node } = applyOp(op, inputs, attrs);
+  return new Tensor(array, node);
+}
+
+/** Reshape without autograd, for internal views of non-differentiable results. */
+export function rawReshape(t: Tensor, shape: readonly number[]): Tensor {
+  return new Tensor(reshape(t.array, shape));
+}
