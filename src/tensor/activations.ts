@@ -1,0 +1,2 @@
+// placeholder: filled by the activations family (see ARCHITECTURE.md)
+export {};

@@ -1,0 +1,2 @@
+// placeholder: filled by the conv family (see ARCHITECTURE.md)
+export {};

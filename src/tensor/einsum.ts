@@ -1,0 +1,2 @@
+// placeholder: filled by the einsum family (see ARCHITECTURE.md)
+export {};

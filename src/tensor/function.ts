@@ -1,0 +1,2 @@
+// placeholder: filled by the function family (see ARCHITECTURE.md)
+export {};

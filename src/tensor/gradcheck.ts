@@ -1,0 +1,2 @@
+// placeholder: filled by the gradcheck family (see ARCHITECTURE.md)
+export {};

@@ -1,0 +1,2 @@
+// placeholder: filled by the indexing family (see ARCHITECTURE.md)
+export {};

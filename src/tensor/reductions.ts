@@ -1,0 +1,2 @@
+// placeholder: filled by the reductions family (see ARCHITECTURE.md)
+export {};
