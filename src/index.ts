@@ -18,3 +18,4 @@ export * from "./tensor/conv.js";
 export * from "./tensor/einsum.js";
 export * from "./tensor/function.js";
 export * from "./tensor/gradcheck.js";
+export * from "./tensor/inplace.js";

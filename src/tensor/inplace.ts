@@ -1,0 +1,92 @@
+// In-place updates (PyTorch's trailing-underscore methods): the result is computed out of place,
+// then written into this tensor's own memory, so every view of it sees the change. As in PyTorch,
+// a leaf that requires grad may only be changed in place inside noGrad (optimizers, init).
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { copyInto } from "../ops/array.js";
+import { fail, fmtShape, shapeError } from "../util/errors.js";
+import { broadcastShapes, shapesEqual } from "../util/shape.js";
+import { defaultGenerator, type Generator } from "../util/rng.js";
+import { fromArray, full } from "./creation.js";
+import { add, div, mul, sub, type TensorLike } from "./elementwise.js";
+import { Tensor } from "./tensor.js";
+
+function writeInto(op: string, t: Tensor, value: Tensor): Tensor {
+  if (t.requiresGrad && isGradEnabled())
+    fail(
+      op,
+      "a leaf tensor that requires grad cannot be modified in place outside noGrad(); wrap the update in nb.noGrad(() => …)",
+    );
+  if (!t.isLeaf)
+    fail(op, "in-place updates of non-leaf tensors are not supported (they would invalidate the graph)");
+  const shape = broadcastShapes(op, value.shape, t.shape);
+  if (!shapesEqual(shape, t.shape))
+    shapeError(
+      op,
+      `cannot write a result of shape ${fmtShape(value.shape)} into a tensor of shape ${fmtShape(t.shape)}`,
+    );
+  copyInto(value.array, t.array);
+  return t;
+}
+
+/** Checks the operand against this tensor's shape before computing, so errors name the in-place op. */
+function binaryInPlace(op: string, t: Tensor, o: TensorLike, f: (a: Tensor) => Tensor): Tensor {
+  if (o instanceof Tensor && !shapesEqual(broadcastShapes(op, o.shape, t.shape), t.shape))
+    shapeError(
+      op,
+      `cannot write a result of shape ${fmtShape(broadcastShapes(op, o.shape, t.shape))} into a tensor of shape ${fmtShape(t.shape)}`,
+    );
+  return writeInto(op, t, f(t.detach()));
+}
+
+export function copy_(t: Tensor, src: Tensor): Tensor {
+  return writeInto("copy_", t, src);
+}
+export function fill_(t: Tensor, value: number): Tensor {
+  return writeInto("fill_", t, full([], value, { dtype: t.dtype }));
+}
+export const zero_ = (t: Tensor): Tensor => fill_(t, 0);
+
+function randomFill(
+  op: string,
+  t: Tensor,
+  gen: Generator | undefined,
+  draw: (g: Generator) => number,
+): Tensor {
+  const g = gen ?? defaultGenerator;
+  const values = new Float64Array(t.numel());
+  for (let i = 0; i < values.length; i++) values[i] = draw(g);
+  return writeInto(op, t, fromArray(values, t.shape, { dtype: t.dtype }));
+}
+
+/** Fills with draws from U(low, high). */
+export const uniform_ = (t: Tensor, low = 0, high = 1, opts: { generator?: Generator } = {}): Tensor =>
+  randomFill("uniform_", t, opts.generator, (g) => low + (high - low) * g.random());
+/** Fills with draws from N(mean, std²). */
+export const normal_ = (t: Tensor, mean = 0, std = 1, opts: { generator?: Generator } = {}): Tensor =>
+  randomFill("normal_", t, opts.generator, (g) => mean + std * g.normal());
+
+declare module "./tensor.js" {
+  interface Tensor {
+    add_(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    sub_(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    mul_(other: TensorLike): Tensor;
+    div_(other: TensorLike): Tensor;
+    copy_(src: Tensor): Tensor;
+    fill_(value: number): Tensor;
+    zero_(): Tensor;
+    uniform_(low?: number, high?: number, opts?: { generator?: Generator }): Tensor;
+    normal_(mean?: number, std?: number, opts?: { generator?: Generator }): Tensor;
+  }
+}
+
+Object.assign(Tensor.prototype, {
+  add_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("add_", this, o, (a) => add(a, o, opts)); },
+  sub_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("sub_", this, o, (a) => sub(a, o, opts)); },
+  mul_(this: Tensor, o: TensorLike) { return binaryInPlace("mul_", this, o, (a) => mul(a, o)); },
+  div_(this: Tensor, o: TensorLike) { return binaryInPlace("div_", this, o, (a) => div(a, o)); },
+  copy_(this: Tensor, s: Tensor) { return copy_(this, s); },
+  fill_(this: Tensor, v: number) { return fill_(this, v); },
+  zero_(this: Tensor) { return zero_(this); },
+  uniform_(this: Tensor, a?: number, b?: number, o?: { generator?: Generator }) { return uniform_(this, a, b, o); },
+  normal_(this: Tensor, m?: number, s?: number, o?: { generator?: Generator }) { return normal_(this, m, s, o); },
+}); // prettier-ignore
