@@ -81,6 +81,7 @@ export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOpt
     if (!opts.retainGraph) {
       ctx.freed = true;
       ctx.saved = [];
+      ctx.memo = {};
     }
     node.inputs.forEach((next, i) => {
       const gi = grads[i];
