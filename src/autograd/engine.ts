@@ -42,6 +42,16 @@ function topoOrder(roots: readonly Node[]): Node[] {
   return order.reverse(); // roots first
 }
 
+/** grad() only: the nodes from which a captured node can be reached (the rest need not run). */
+function leadingTo(order: readonly Node[], capture: ReadonlyMap<Node, unknown>): Set<Node> {
+  const needed = new Set<Node>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!;
+    if (capture.has(n) || n.inputs.some((m) => m !== null && needed.has(m))) needed.add(n);
+  }
+  return needed;
+}
+
 function checkFinite(where: string, g: NdArray): void {
   if (!isAnomalyEnabled()) return;
   const v = g.toTypedArray();
@@ -58,9 +68,10 @@ export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOpt
   };
   for (const [n, g] of roots) add(n, g);
   const order = topoOrder(roots.map(([n]) => n));
+  const needed = opts.capture ? leadingTo(order, opts.capture) : null;
   for (const node of order) {
     let g = pending.get(node);
-    if (!g) continue;
+    if (!g || (needed && !needed.has(node))) continue;
     pending.delete(node);
     for (const h of node.hooks) g = h(g) ?? g;
     node.retain?.(g);

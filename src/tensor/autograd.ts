@@ -2,7 +2,7 @@
 // Custom ops (defineFunction) and gradcheck live in function.ts and gradcheck.ts.
 import { runBackward } from "../autograd/engine.js";
 import type { Node } from "../autograd/node.js";
-import { full, type NdArray } from "../ops/ndarray.js";
+import { cast, full, type NdArray } from "../ops/ndarray.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { shapesEqual } from "../util/shape.js";
 import { Tensor } from "./tensor.js";
@@ -31,6 +31,8 @@ export function grad(
 ): (Tensor | null)[] {
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   const ins = Array.isArray(inputs) ? inputs : [inputs];
+  if (opts.gradOutputs && opts.gradOutputs.length !== outs.length)
+    fail("grad", `got ${opts.gradOutputs.length} gradOutputs for ${outs.length} outputs`);
   const roots: [Node, NdArray][] = outs.map((o, i) => {
     const node = o.gradNode();
     if (!node) fail("grad", `output ${i} does not require grad`);
@@ -41,7 +43,7 @@ export function grad(
           "grad",
           `gradOutputs[${i}] has shape ${fmtShape(go.shape)}, output has ${fmtShape(o.shape)}`,
         );
-      return [node, go.array];
+      return [node, go.dtype === o.dtype ? go.array : cast(go.array, o.dtype)];
     }
     if (o.numel() !== 1)
       shapeError(

@@ -5,7 +5,7 @@ import { runBackward } from "../autograd/engine.js";
 import { Node } from "../autograd/node.js";
 import { applyOp, type AutogradInput } from "../autograd/apply.js";
 import type { OpDef } from "../ops/define.js";
-import { full, type NdArray } from "../ops/ndarray.js";
+import { cast, full, type NdArray } from "../ops/ndarray.js";
 import { binary, reshape } from "../ops/array.js";
 import type { DType, TypedArray } from "../util/dtype.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
@@ -100,9 +100,15 @@ export class Tensor implements AutogradInput {
 
   /**
    * Backpropagates from this tensor. A scalar needs no gradient argument; any other shape needs
-   * one of its own shape (the vector in the vector–Jacobian product).
+   * one of its own shape (the vector in the vector–Jacobian product). `backward({ retainGraph })`
+   * is accepted as a shorthand for `backward(undefined, { retainGraph })`.
    */
-  backward(gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+  backward(gradient?: Tensor | { retainGraph?: boolean }, opts: { retainGraph?: boolean } = {}): void {
+    if (gradient !== undefined && !(gradient instanceof Tensor)) {
+      if (typeof gradient !== "object" || gradient === null)
+        fail("backward", `gradient must be a Tensor, got ${gradient === null ? "null" : typeof gradient}`);
+      [gradient, opts] = [undefined, gradient];
+    }
     if (!this._requiresGrad)
       fail(
         "backward",
@@ -122,10 +128,7 @@ export class Tensor implements AutogradInput {
           "backward",
           `gradient has shape ${fmtShape(gradient.shape)} but the tensor has shape ${fmtShape(this.shape)}`,
         );
-      g =
-        gradient.dtype === this.dtype
-          ? gradient.array
-          : binary("add", gradient.array, full([], 0, this.dtype, this.array.backend));
+      g = gradient.dtype === this.dtype ? gradient.array : cast(gradient.array, this.dtype);
     }
     runBackward([[this.gradNode()!, g]], opts);
   }
@@ -138,17 +141,36 @@ export class Tensor implements AutogradInput {
   /** Keeps this non-leaf's gradient in .grad after backward. */
   retainGrad(): this {
     const node = this.gradNode();
-    if (node && !node.isLeaf) node.retain = (g) => this.accumulate(g);
+    if (!node) fail("retainGrad", "cannot retain the gradient of a tensor that does not require grad");
+    if (!node.isLeaf) node.retain = (g) => this.accumulate(g);
     return this;
   }
 
-  /** Calls fn with the gradient w.r.t. this tensor during backward; a returned tensor replaces it. */
+  /**
+   * Calls fn with the gradient w.r.t. this tensor during backward; a returned tensor (of the same
+   * shape) replaces it. remove() unregisters the hook.
+   */
   registerHook(fn: (grad: Tensor) => Tensor | void): { remove(): void } {
     const node = this.gradNode();
     if (!node) fail("registerHook", "cannot register a hook on a tensor that does not require grad");
-    const hook = (g: NdArray) => fn(new Tensor(g))?.array;
+    const hook = (g: NdArray) => {
+      const r = fn(new Tensor(g));
+      if (r === undefined || r === null) return undefined;
+      if (!(r instanceof Tensor)) fail("registerHook", `the hook returned ${typeof r}, not a Tensor`);
+      if (!shapesEqual(r.shape, g.shape))
+        shapeError(
+          "registerHook",
+          `the hook returned a gradient of shape ${fmtShape(r.shape)} for a tensor of shape ${fmtShape(g.shape)}`,
+        );
+      return r.dtype === g.dtype ? r.array : cast(r.array, g.dtype);
+    };
     node.hooks.push(hook);
-    return { remove: () => void node.hooks.splice(node.hooks.indexOf(hook), 1) };
+    return {
+      remove: () => {
+        const i = node.hooks.indexOf(hook);
+        if (i >= 0) node.hooks.splice(i, 1);
+      },
+    };
   }
 
   /** Values in row-major order (sync; CPU backends). */
