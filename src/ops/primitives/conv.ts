@@ -4,7 +4,7 @@ import type { ConvGeometry } from "../../backend/interface.js";
 import { defineOp } from "../define.js";
 import { empty, kernel, type NdArray } from "../ndarray.js";
 
-/** Output spatial size of a convolution along each spatial dim. */
+/** Output spatial size of a convolution along each spatial dim (floor rule, symmetric padding). */
 export function convOutSize(input: readonly number[], g: ConvGeometry): number[] {
   return input.map(
     (n, i) =>
@@ -12,9 +12,18 @@ export function convOutSize(input: readonly number[], g: ConvGeometry): number[]
   );
 }
 
-function unfoldArr(x: NdArray, g: ConvGeometry): NdArray {
+/**
+ * Unfold geometry. `outSize` overrides the floor rule: a larger output reads padValue past the
+ * right edge, which is how asymmetric ("same") padding and ceil-mode pooling are expressed.
+ */
+export interface UnfoldAttrs extends ConvGeometry {
+  readonly outSize?: readonly number[];
+}
+
+function unfoldArr(x: NdArray, g: UnfoldAttrs): NdArray {
   const [N, C, ...spatial] = x.shape;
-  const out = empty([N!, C!, ...g.kernel, ...convOutSize(spatial, g)], x.dtype, x.backend);
+  const outSize = g.outSize ?? convOutSize(spatial, g);
+  const out = empty([N!, C!, ...g.kernel, ...outSize], x.dtype, x.backend);
   kernel(x.backend, "im2col", x.dtype, "unfold").im2col(x, g, out);
   return out;
 }
@@ -26,7 +35,7 @@ function foldArr(cols: NdArray, g: ConvGeometry, spatial: readonly number[]): Nd
 }
 
 /** [N, C, ...spatial] → [N, C, ...kernel, ...outSpatial] */
-export const unfold = defineOp<ConvGeometry>({
+export const unfold = defineOp<UnfoldAttrs>({
   name: "unfold",
   forward: (ctx, [x], g) => {
     ctx.memo.spatial = x!.shape.slice(2);
@@ -38,6 +47,9 @@ export const unfold = defineOp<ConvGeometry>({
 /** [N, C, ...kernel, ...outSpatial] → [N, C, ...spatial], summing overlaps. */
 export const fold = defineOp<ConvGeometry & { spatial: readonly number[] }>({
   name: "fold",
-  forward: (_ctx, [cols], g) => foldArr(cols!, g, g.spatial),
-  backward: (_ctx, grad, g) => [unfoldArr(grad, { ...g, padValue: 0 })],
+  forward: (ctx, [cols], g) => {
+    ctx.memo.outSize = cols!.shape.slice(2 + g.kernel.length);
+    return foldArr(cols!, g, g.spatial);
+  },
+  backward: (ctx, grad, g) => [unfoldArr(grad, { ...g, padValue: 0, outSize: ctx.memo.outSize as number[] })],
 });
