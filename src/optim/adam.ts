@@ -1,0 +1,82 @@
+// Adam (with AMSGrad) and AdamW, as PyTorch computes them: bias-corrected moments; AdamW decays
+// the weights directly (decoupled) instead of adding the decay to the gradient.
+import * as nb from "../index.js";
+import { buffer, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from "./optimizer.js";
+
+export interface AdamOptions {
+  lr: number;
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+  [k: string]: number | boolean | readonly number[];
+}
+
+function adamStep(
+  p: nb.Tensor,
+  grad: nb.Tensor,
+  st: ParamState,
+  g: ParamGroup<AdamOptions>,
+  decoupled: boolean,
+): void {
+  const [b1, b2] = g.betas;
+  let d = g.maximize ? grad.neg() : grad;
+  if (g.weightDecay !== 0) {
+    if (decoupled) p.mul_(1 - g.lr * g.weightDecay);
+    else d = d.add(p.detach(), { alpha: g.weightDecay });
+  }
+  const step = ((st.step as number | undefined) ?? 0) + 1;
+  st.step = step;
+  const m = buffer(st, "expAvg", p)
+    .mul(b1)
+    .add(d, { alpha: 1 - b1 });
+  const v = buffer(st, "expAvgSq", p)
+    .mul(b2)
+    .add(d.mul(d), { alpha: 1 - b2 });
+  st.expAvg = m;
+  st.expAvgSq = v;
+  const bc1 = 1 - Math.pow(b1, step);
+  const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, step));
+  let second = v;
+  if (g.amsgrad) {
+    second = nb.maximum(buffer(st, "maxExpAvgSq", p), v);
+    st.maxExpAvgSq = second;
+  }
+  const denom = second.sqrt().div(bc2Sqrt).add(g.eps);
+  p.sub_(m.div(denom), { alpha: g.lr / bc1 });
+}
+
+function options(name: string, opts: Partial<AdamOptions>, weightDecay: number): AdamOptions {
+  const o: AdamOptions = {
+    lr: 1e-3,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay,
+    amsgrad: false,
+    maximize: false,
+    ...opts,
+  };
+  if (!(o.lr >= 0)) throw new nb.NablaError(`${name}: invalid learning rate ${o.lr}`);
+  if (!(o.betas[0] >= 0 && o.betas[0] < 1 && o.betas[1] >= 0 && o.betas[1] < 1))
+    throw new nb.NablaError(`${name}: betas must be in [0, 1), got [${o.betas}]`);
+  return o;
+}
+
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    super(params, options("Adam", opts, 0));
+  }
+  protected update(p: nb.Tensor, grad: nb.Tensor, st: ParamState, g: ParamGroup<AdamOptions>): void {
+    adamStep(p, grad, st, g, false);
+  }
+}
+
+export class AdamW extends Optimizer<AdamOptions> {
+  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    super(params, options("AdamW", opts, 1e-2));
+  }
+  protected update(p: nb.Tensor, grad: nb.Tensor, st: ParamState, g: ParamGroup<AdamOptions>): void {
+    adamStep(p, grad, st, g, true);
+  }
+}
