@@ -109,7 +109,8 @@ export function sumToShape(g: NdArray, shape: Shape): NdArray {
 
 /** Strides for viewing `a` as `shape` without copying, or null when its layout does not allow it. */
 export function viewStrides(a: NdArray, shape: Shape): number[] | null {
-  if (a.isContiguous) return contiguousStrides(shape);
+  // contiguous data, or no data at all (any strides then describe it), views as any shape
+  if (a.isContiguous || a.size === 0) return contiguousStrides(shape);
   // group old dims (dropping size-1) into contiguous chunks, then split each chunk into new dims
   const oldDims: number[] = [];
   const oldStr: number[] = [];

@@ -19,7 +19,12 @@ function inferShape(op: string, t: Tensor, shape: readonly number[]): number[] {
   const free = shape.filter((d) => d === -1).length;
   if (free > 1) shapeError(op, `only one dim can be -1, got ${fmtShape(shape)}`);
   const known = sizeOf(shape.filter((d) => d !== -1));
-  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : t.numel() / known) : d));
+  if (free === 1 && known === 0)
+    shapeError(
+      op,
+      `cannot reshape ${fmtShape(t.shape)} (${t.numel()} elements) into ${fmtShape(shape)}: the other dims multiply to 0, so -1 is ambiguous`,
+    );
+  const out = shape.map((d) => (d === -1 ? t.numel() / known : d));
   if (sizeOf(out) !== t.numel() || out.some((d) => !Number.isInteger(d) || d < 0))
     shapeError(
       op,
@@ -60,11 +65,10 @@ export function permute(t: Tensor, ...dims: (number | readonly number[])[]): Ten
 }
 
 export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
-  if (t.ndim < 2 && dim0 === 0 && dim1 === 0) return t;
   const a = normDim("transpose", dim0, t.ndim);
   const b = normDim("transpose", dim1, t.ndim);
   const perm = [...Array(t.ndim).keys()];
-  [perm[a], perm[b]] = [perm[b]!, perm[a]!];
+  if (t.ndim > 0) [perm[a], perm[b]] = [perm[b]!, perm[a]!]; // 0-d: dims 0 and -1 name nothing
   return apply(permuteOp, [t], { perm });
 }
 
@@ -155,9 +159,13 @@ export function unflatten(t: Tensor, dim: number, sizes: readonly number[]): Ten
 }
 
 function inferShapePart(n: number, sizes: readonly number[]): number[] {
+  if (sizes.length === 0) shapeError("unflatten", "sizes must be non-empty");
+  if (sizes.filter((d) => d === -1).length > 1)
+    shapeError("unflatten", `only one size can be -1, got ${fmtShape(sizes)}`);
   const known = sizeOf(sizes.filter((d) => d !== -1));
   const out = sizes.map((d) => (d === -1 ? n / known : d));
-  if (sizeOf(out) !== n) shapeError("unflatten", `sizes ${fmtShape(sizes)} do not multiply to ${n}`);
+  if (sizeOf(out) !== n || out.some((d) => !Number.isInteger(d) || d < 0))
+    shapeError("unflatten", `sizes ${fmtShape(sizes)} do not multiply to the size of the dim (${n})`);
   return out;
 }
 
