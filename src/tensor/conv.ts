@@ -6,7 +6,9 @@ import { argmax } from "../ops/primitives/reduce.js";
 import { isFloat } from "../util/dtype.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { sizeOf } from "../util/shape.js";
+import { noGrad } from "./autograd.js";
 import { arange, fromArray, ones } from "./creation.js";
+import { where } from "./elementwise.js";
 import { matmul } from "./linalg.js";
 import { mean, sum } from "./reduce.js";
 import { apply, Tensor } from "./tensor.js";
@@ -213,14 +215,18 @@ function maxPoolNd(
   const K = sizeOf(g.kernel);
   // windows flattened: [N, C, K, ...out], padding reads -Infinity so it never wins
   const cols = reshape(unfoldT(x, { ...g, padValue: -Infinity }), [N, C, K, ...g.outSize]);
-  // PyTorch sends each window's whole gradient to one input, its first maximum in row-major
-  // order (not split among ties as amax would): pick it with argmax, then gather it
-  const pick = apply(argmax, [cols], { axis: 2, keepdim: true }); // [N, C, 1, ...out] int32
-  const out = unbatch(reshape(apply(gather, [cols, pick], { axis: 2 }), [N, C, ...g.outSize]));
-  if (!opts.returnIndices) return out;
-  // the picked input's flat index: unfold a map of positions the same way and gather from it
+  // each window's flat input offset per kernel cell, -1 on padding: [1, 1, K, ...out] int32
   const positions = reshape(arange(sizeOf(spatial)), [1, 1, ...spatial]);
   const posCols = reshape(unfoldT(positions, { ...g, padValue: -1 }), [1, 1, K, ...g.outSize]);
+  // PyTorch sends each window's whole gradient to one input, its first maximum in row-major
+  // order (not split among ties as amax would): pick it with argmax, then gather it. A window
+  // whose maximum is -Infinity takes its first in-bounds cell, so padding never wins.
+  const first = apply(argmax, [cols], { axis: 2, keepdim: true }); // [N, C, 1, ...out] int32
+  const firstReal = apply(argmax, [posCols.ge(0).int()], { axis: 2, keepdim: true });
+  const best = noGrad(() => apply(gather, [cols, first], { axis: 2 }));
+  const pick = where(best.eq(-Infinity), firstReal, first);
+  const out = unbatch(reshape(apply(gather, [cols, pick], { axis: 2 }), [N, C, ...g.outSize]));
+  if (!opts.returnIndices) return out;
   const index = apply(gather, [expand(posCols, [N, C, K, ...g.outSize]), pick], { axis: 2 });
   return [out, unbatch(reshape(index, [N, C, ...g.outSize]))];
 }

@@ -3,6 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as nb from "../../src/index.js";
+import { fold, unfold, type UnfoldAttrs } from "../../src/ops/primitives/conv.js";
+import { apply } from "../../src/tensor/tensor.js";
 import { replayFixtures } from "../helpers/fixtures.js";
 
 replayFixtures("conv", {
@@ -43,6 +45,7 @@ replayFixtures("conv", {
   maxPool2dCeil: (x) => nb.maxPool2d(x!, 3, { stride: 2, ceilMode: true }),
   maxPool2dCeilPad: (x) => nb.maxPool2d(x!, 2, { stride: 2, padding: 1, ceilMode: true }),
   maxPool2dIndices: (x) => nb.maxPool2d(x!, 3, { stride: 2, padding: 1, returnIndices: true }),
+  maxPool2dNegInf: (x) => nb.maxPool2d(x!, 2, { stride: 2, padding: 1 }),
   maxPool2dUnbatched: (x) => nb.maxPool2d(x!, 2),
   maxPool2dThin: (x) => nb.maxPool2d(x!, [1, 2]),
   maxPool2dEmptyBatch: (x) => nb.maxPool2d(x!, 2),
@@ -227,4 +230,31 @@ test("pooling: errors name the op, the shapes and the rule", () => {
     () => nb.adaptiveAvgPool2d(nb.zeros([1, 1, 4, 4]), [2, 2, 2]),
     /^adaptiveAvgPool2d: outputSize must be an int or a list of 2 ints/,
   );
+});
+
+test("unfold and fold are adjoint (⟨unfold x, y⟩ = ⟨x, fold y⟩), including strided x and explicit outSize", () => {
+  nb.manualSeed(5);
+  const geos: [number[], UnfoldAttrs][] = [
+    [[2, 3, 5, 6], { kernel: [3, 2], stride: [2, 1], padding: [1, 0], dilation: [1, 2], padValue: 0 }],
+    [
+      [1, 2, 4, 4],
+      { kernel: [2, 2], stride: [2, 2], padding: [1, 1], dilation: [1, 1], padValue: 0, outSize: [3, 4] },
+    ],
+    [[2, 2, 7], { kernel: [3], stride: [2], padding: [2], dilation: [2], padValue: 0 }],
+    [[1, 1, 5], { kernel: [4], stride: [1], padding: [1], dilation: [1], padValue: 0, outSize: [5] }],
+  ];
+  for (const [shape, g] of geos) {
+    const x = nb.randn(shape, { dtype: "float64" }).transpose(-1, -2).contiguous().transpose(-1, -2);
+    const cols = apply(unfold, [x], g);
+    const y = nb.randn(cols.shape, { dtype: "float64" });
+    const back = apply(fold, [y], { ...g, spatial: shape.slice(2) });
+    assert.deepEqual(back.shape, shape);
+    const lhs = cols.mul(y).sum().item();
+    const rhs = x.mul(back).sum().item();
+    assert.ok(Math.abs(lhs - rhs) < 1e-9 * (1 + Math.abs(lhs)), `${JSON.stringify(g)}: ${lhs} vs ${rhs}`);
+  }
+  // fold's own gradient (an unfold with the cols' output size)
+  const g: UnfoldAttrs = { kernel: [2, 2], stride: [2, 1], padding: [1, 0], dilation: [1, 1], padValue: 0 };
+  const y = f64(...apply(unfold, [nb.zeros([1, 1, 3, 4])], g).shape);
+  assert.ok(nb.gradcheck((t) => apply(fold, [t!], { ...g, spatial: [3, 4] }), [y]).ok);
 });
