@@ -1,12 +1,14 @@
-// Reference gather and scatterAdd along one axis, with bounds checks that name the op.
+// Reference gather and scatterAdd along one axis, with bounds checks that name the kernel, the
+// index, the axis and its size (the Tensor layer swaps the kernel's name for the user's op).
 import type { View } from "../interface.js";
 import type { TypedArray } from "../../util/dtype.js";
 import { offsetsOf } from "./strided.js";
 
 type Data = (v: View) => TypedArray;
 
-function checkIndex(op: string, i: number, n: number): void {
-  if (i < 0 || i >= n) throw new RangeError(`${op}: index ${i} is out of bounds for a dim of size ${n}`);
+function checkIndex(op: string, i: number, axis: number, n: number): void {
+  if (i < 0 || i >= n)
+    throw new RangeError(`${op}: index ${i} is out of bounds for dim ${axis} of size ${n}`);
 }
 
 export function gather(data: Data, x: View, axis: number, index: View, out: View): void {
@@ -23,7 +25,7 @@ export function gather(data: Data, x: View, axis: number, index: View, out: View
   const iOff = offsetsOf(index.shape, index);
   for (let k = 0; k < xBase.length; k++) {
     const i = idx[iOff[k]!]!;
-    checkIndex("gather", i, n);
+    checkIndex("gather", i, axis, n);
     d[out.offset + k] = a[xBase[k]! + i * sAxis]!;
   }
 }
@@ -42,7 +44,7 @@ export function scatterAdd(data: Data, dst: View, axis: number, index: View, src
   const sOff = offsetsOf(index.shape, src);
   for (let k = 0; k < dBase.length; k++) {
     const i = idx[iOff[k]!]!;
-    checkIndex("scatterAdd", i, n);
+    checkIndex("scatterAdd", i, axis, n);
     d[dBase[k]! + i * sAxis]! += s[sOff[k]!]!;
   }
 }
