@@ -14,6 +14,7 @@ export type { Backend, View, Buf, KernelName } from "./backend/interface.js";
 export * from "./tensor/activations.js";
 export * from "./tensor/reductions.js";
 export * from "./tensor/indexing.js";
+export * from "./tensor/joining.js";
 export * from "./tensor/conv.js";
 export * from "./tensor/einsum.js";
 export * from "./tensor/function.js";
