@@ -1,72 +1,201 @@
-// Reference reductions (sum, prod, max, min, argmax, argmin) and scans (cumsum, cumprod) over any
-// set of axes of a strided view. Sums accumulate in float64.
+// Reference reductions (sum, prod, max, min, argmax, argmin) over any set of axes of a strided view,
+// and inclusive scans (cumsum, cumprod) along one axis. Sums and products accumulate in float64.
 import type { ReduceOp, ScanOp, View } from "../interface.js";
 import type { TypedArray } from "../../util/dtype.js";
 import { forEachRow, offsetsOf } from "./strided.js";
 
 type Data = (v: View) => TypedArray;
 
+/** A group of dims (the reduced ones, or the kept ones) as shape and strides. */
+interface Group {
+  shape: number[];
+  strides: number[];
+}
+
+/**
+ * Merges adjacent dims of a group that are laid out contiguously with each other and drops size-1
+ * dims. Row-major order within the group is preserved, so a linear index (argmax) stays valid.
+ */
+function merge(shape: readonly number[], strides: readonly number[]): Group {
+  const g: Group = { shape: [], strides: [] };
+  for (let i = 0; i < shape.length; i++) {
+    const n = shape[i]!;
+    if (n === 1) continue;
+    const last = g.shape.length - 1;
+    if (last >= 0 && g.strides[last] === strides[i]! * n) {
+      g.shape[last]! *= n;
+      g.strides[last] = strides[i]!;
+    } else {
+      g.shape.push(n);
+      g.strides.push(strides[i]!);
+    }
+  }
+  return g;
+}
+
+/** A group walked as rows: the offset of each row's start, the row length and its stride. */
+interface Rows {
+  starts: Int32Array;
+  n: number;
+  stride: number;
+}
+
+function rowsOf(g: Group): Rows {
+  const nd = g.shape.length;
+  if (nd === 0) return { starts: new Int32Array(1), n: 1, stride: 0 };
+  return {
+    starts: offsetsOf(g.shape.slice(0, -1), { strides: g.strides.slice(0, -1), offset: 0 }),
+    n: g.shape[nd - 1]!,
+    stride: g.strides[nd - 1]!,
+  };
+}
+
+const IDENTITY: Record<ReduceOp, number> = {
+  sum: 0,
+  prod: 1,
+  max: -Infinity,
+  min: Infinity,
+  argmax: -Infinity,
+  argmin: Infinity,
+};
+
+/**
+ * out[k] = op over the reduced axes of x at kept position k. max/min propagate NaN; argmax/argmin
+ * give the first extreme value's row-major index within the reduced block (the first NaN if any).
+ */
 export function reduce(data: Data, op: ReduceOp, x: View, axes: readonly number[], out: View): void {
   const a = data(x);
   const d = data(out);
-  const keep: number[] = [];
-  for (let i = 0; i < x.shape.length; i++) if (!axes.includes(i)) keep.push(i);
-  // offsets of the reduced sub-block, relative to each kept position's base
-  const inner = offsetsOf(
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const R = merge(
     axes.map((i) => x.shape[i]!),
-    { strides: axes.map((i) => x.strides[i]!), offset: 0 },
+    axes.map((i) => x.strides[i]!),
   );
-  const m = inner.length;
-  const keptView = { strides: keep.map((i) => x.strides[i]!), offset: x.offset };
-  const bases = offsetsOf(
-    keep.map((i) => x.shape[i]!),
-    keptView,
+  const K = merge(
+    kept.map((i) => x.shape[i]!),
+    kept.map((i) => x.strides[i]!),
   );
-  for (let k = 0; k < bases.length; k++) {
-    const base = bases[k]!;
-    let acc: number;
-    switch (op) {
-      case "sum":
-        acc = 0;
-        for (let j = 0; j < m; j++) acc += a[base + inner[j]!]!;
-        break;
-      case "prod":
-        acc = 1;
-        for (let j = 0; j < m; j++) acc *= a[base + inner[j]!]!;
-        break;
-      case "max":
-      case "min": {
-        if (m === 0) throw new Error(`reduce: ${op} of an empty dimension has no identity`);
-        const sign = op === "max" ? 1 : -1;
-        acc = a[base + inner[0]!]!;
-        for (let j = 1; j < m && acc === acc; j++) {
-          const v = a[base + inner[j]!]!;
-          if (v !== v || sign * (v - acc) > 0) acc = v;
+  let m = 1;
+  for (const i of axes) m *= x.shape[i]!;
+  let size = 1;
+  for (const i of kept) size *= x.shape[i]!;
+  if (size === 0) return;
+  if (m === 0) {
+    if (op !== "sum" && op !== "prod")
+      throw new RangeError(`reduce: ${op} over an empty dimension has no identity`);
+    d.fill(IDENTITY[op], out.offset, out.offset + size);
+    return;
+  }
+  // walk along whichever group has the smaller innermost stride, so the tight loop is the cache-friendly one
+  const rs = R.strides.length ? Math.abs(R.strides[R.strides.length - 1]!) : 0;
+  const ks = K.strides.length ? Math.abs(K.strides[K.strides.length - 1]!) : Infinity;
+  if (rs <= ks) reduceInner(op, a, x.offset, rowsOf(R), rowsOf(K), d, out.offset);
+  else reduceOuter(op, a, x.offset, R, rowsOf(K), d, out.offset, size);
+}
+
+/** One output at a time, each a loop over the reduced rows (e.g. a contiguous last-dim reduction). */
+function reduceInner(
+  op: ReduceOp,
+  a: TypedArray,
+  offset: number,
+  R: Rows,
+  K: Rows,
+  d: TypedArray,
+  q: number,
+): void {
+  const { starts: rStarts, n: rn, stride: rs } = R;
+  const nr = rStarts.length;
+  for (let kr = 0; kr < K.starts.length; kr++) {
+    for (let ki = 0, base = offset + K.starts[kr]!; ki < K.n; ki++, base += K.stride) {
+      let acc = IDENTITY[op];
+      let at = 0;
+      for (let r = 0; r < nr; r++) {
+        let p = base + rStarts[r]!;
+        // prettier-ignore
+        switch (op) {
+          case "sum": for (let j = 0; j < rn; j++, p += rs) acc += a[p]!; break;
+          case "prod": for (let j = 0; j < rn; j++, p += rs) acc *= a[p]!; break;
+          case "max":
+            for (let j = 0; j < rn; j++, p += rs) { const v = a[p]!; if (v > acc || v !== v) acc = v; }
+            break;
+          case "min":
+            for (let j = 0; j < rn; j++, p += rs) { const v = a[p]!; if (v < acc || v !== v) acc = v; }
+            break;
+          // acc === acc: stop at the first NaN, which is the answer
+          case "argmax":
+            for (let j = 0; j < rn && acc === acc; j++, p += rs) {
+              const v = a[p]!;
+              if (v > acc || v !== v) { acc = v; at = r * rn + j; }
+            }
+            break;
+          case "argmin":
+            for (let j = 0; j < rn && acc === acc; j++, p += rs) {
+              const v = a[p]!;
+              if (v < acc || v !== v) { acc = v; at = r * rn + j; }
+            }
+            break;
+          default: throw new Error(`reference backend: unknown reduce op ${op as string}`);
         }
-        break;
       }
-      case "argmax":
-      case "argmin": {
-        if (m === 0) throw new Error(`reduce: ${op} of an empty dimension is undefined`);
-        const sign = op === "argmax" ? 1 : -1;
-        let best = a[base + inner[0]!]!;
-        acc = 0;
-        for (let j = 1; j < m && best === best; j++) {
-          const v = a[base + inner[j]!]!;
-          if (v !== v || sign * (v - best) > 0) {
-            best = v;
-            acc = j;
-          }
-        }
-        break;
-      }
-      default:
-        throw new Error(`reference backend: unknown reduce op ${op as string}`);
+      d[q++] = op === "argmax" || op === "argmin" ? at : acc;
     }
-    d[out.offset + k] = acc;
   }
 }
 
+/**
+ * Row-by-row accumulation for reductions over outer dims (e.g. dim 0 of a contiguous matrix): each
+ * reduced position adds a whole strided row of x into a float64 accumulator of the output's size.
+ */
+function reduceOuter(
+  op: ReduceOp,
+  a: TypedArray,
+  offset: number,
+  R: Group,
+  K: Rows,
+  d: TypedArray,
+  q0: number,
+  size: number,
+): void {
+  const acc = new Float64Array(size).fill(IDENTITY[op]);
+  const at = op === "argmax" || op === "argmin" ? new Int32Array(size) : null;
+  const rOff = offsetsOf(R.shape, { strides: R.strides, offset: 0 });
+  const { n, stride: s } = K;
+  for (let r = 0; r < rOff.length; r++) {
+    for (let kr = 0, q = 0; kr < K.starts.length; kr++) {
+      let p = offset + rOff[r]! + K.starts[kr]!;
+      // prettier-ignore
+      switch (op) {
+        case "sum": for (let i = 0; i < n; i++, p += s) acc[q++]! += a[p]!; break;
+        case "prod": for (let i = 0; i < n; i++, p += s) acc[q++]! *= a[p]!; break;
+        case "max":
+          for (let i = 0; i < n; i++, p += s, q++) { const v = a[p]!; if (v > acc[q]! || v !== v) acc[q] = v; }
+          break;
+        case "min":
+          for (let i = 0; i < n; i++, p += s, q++) { const v = a[p]!; if (v < acc[q]! || v !== v) acc[q] = v; }
+          break;
+        case "argmax":
+          for (let i = 0; i < n; i++, p += s, q++) {
+            const v = a[p]!;
+            const b = acc[q]!;
+            if (b === b && (v > b || v !== v)) { acc[q] = v; at![q] = r; }
+          }
+          break;
+        case "argmin":
+          for (let i = 0; i < n; i++, p += s, q++) {
+            const v = a[p]!;
+            const b = acc[q]!;
+            if (b === b && (v < b || v !== v)) { acc[q] = v; at![q] = r; }
+          }
+          break;
+        default: throw new Error(`reference backend: unknown reduce op ${op as string}`);
+      }
+    }
+  }
+  if (at) d.set(at, q0);
+  else d.set(acc, q0);
+}
+
+/** Inclusive prefix sums or products along `axis`, one line of x at a time. */
 export function scan(data: Data, op: ScanOp, x: View, axis: number, out: View): void {
   const a = data(x);
   const d = data(out);
@@ -78,11 +207,8 @@ export function scan(data: Data, op: ScanOp, x: View, axis: number, out: View): 
     for (let r = 0; r < cnt; r++) {
       let p = o0[0]! + r * st[0]!;
       let q = o0[1]! + r * st[1]!;
-      let acc = op === "sum" ? 0 : 1;
-      for (let i = 0; i < n; i++, p += sx, q += so) {
-        acc = op === "sum" ? acc + a[p]! : acc * a[p]!;
-        d[q] = acc;
-      }
+      if (op === "sum") for (let i = 0, acc = 0; i < n; i++, p += sx, q += so) d[q] = acc += a[p]!;
+      else for (let i = 0, acc = 1; i < n; i++, p += sx, q += so) d[q] = acc *= a[p]!;
     }
   });
 }
