@@ -13,6 +13,7 @@ export { getBackend, setBackend, listBackends, registerBackend } from "./backend
 export type { Backend, View, Buf, KernelName } from "./backend/interface.js";
 export * from "./tensor/activations.js";
 export * from "./tensor/reductions.js";
+export * from "./tensor/softmax.js";
 export * from "./tensor/indexing.js";
 export * from "./tensor/joining.js";
 export * from "./tensor/conv.js";

@@ -1,0 +1,63 @@
+// softmax and logSoftmax along one dim: numerically stable composites (the detached max is
+// subtracted first), so their gradients come from the primitives they are built of.
+import { type DType, isFloat } from "../util/dtype.js";
+import { fail } from "../util/errors.js";
+import { normDim } from "../util/shape.js";
+import { exp, log } from "./elementwise.js";
+import { sum } from "./reduce.js";
+import { amax } from "./reductions.js";
+import { Tensor } from "./tensor.js";
+import { to } from "./views.js";
+
+export interface SoftmaxOptions {
+  /** cast the input to this dtype first (as PyTorch's dtype argument) */
+  dtype?: DType;
+}
+
+/** The input, cast if asked, after checking it is floating point; and dim as a non-negative axis. */
+function prepare(op: string, x: Tensor, dim: number, opts: SoftmaxOptions): [Tensor, number[]] {
+  const t = opts.dtype === undefined ? x : to(x, opts.dtype);
+  if (!isFloat(t.dtype))
+    fail(
+      op,
+      `needs a floating-point input, got ${t.dtype}; convert with .float() or pass { dtype: "float32" }`,
+    );
+  const axis = normDim(op, dim, t.ndim);
+  return [t, t.ndim === 0 ? [] : [axis]];
+}
+
+/** x − max(x) along the axes, with the max detached (it cancels in the result and its gradient). */
+function shifted(t: Tensor, axes: number[]): Tensor {
+  return t.sub(amax(t.detach(), axes, { keepdim: true }));
+}
+
+/**
+ * exp(x) / Σ exp(x) along dim. A row of all −∞ gives NaN, as in PyTorch.
+ * x: [..., n, ...] → same shape, summing to 1 along dim.
+ */
+export function softmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
+  const [t, axes] = prepare("softmax", x, dim, opts);
+  if (t.numel() === 0) return t.mul(1);
+  const e = exp(shifted(t, axes));
+  return e.div(sum(e, axes, { keepdim: true }));
+}
+
+/** log(softmax(x)) along dim, computed as (x − m) − log Σ exp(x − m), without forming softmax. */
+export function logSoftmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
+  const [t, axes] = prepare("logSoftmax", x, dim, opts);
+  if (t.numel() === 0) return t.mul(1);
+  const s = shifted(t, axes);
+  return s.sub(log(sum(exp(s), axes, { keepdim: true })));
+}
+
+declare module "./tensor.js" {
+  interface Tensor {
+    softmax(dim: number, opts?: SoftmaxOptions): Tensor;
+    logSoftmax(dim: number, opts?: SoftmaxOptions): Tensor;
+  }
+}
+
+Object.assign(Tensor.prototype, {
+  softmax(this: Tensor, dim: number, opts?: SoftmaxOptions) { return softmax(this, dim, opts); },
+  logSoftmax(this: Tensor, dim: number, opts?: SoftmaxOptions) { return logSoftmax(this, dim, opts); },
+}); // prettier-ignore
