@@ -1,26 +1,52 @@
-// Matrix products with PyTorch's rules: matmul for 1-D, 2-D and batched (broadcast) operands,
-// mm, bmm, mv, dot, outer. Everything reduces to the batched matmul primitive.
+// Matrix products with PyTorch's rules: matmul for 1-D, 2-D and batched (broadcast) operands, and
+// mm, bmm, mv, dot, outer. Every product reduces to the batched matmul primitive [B,M,K]@[B,K,N].
 import { matmul as matmulOp } from "../ops/primitives/matmul.js";
 import { promote } from "../util/dtype.js";
-import { fmtShape, shapeError } from "../util/errors.js";
-import { broadcastShapes, sizeOf } from "../util/shape.js";
+import { fail, fmtShape, shapeError } from "../util/errors.js";
+import { sizeOf } from "../util/shape.js";
+import { mul } from "./elementwise.js";
 import { apply, Tensor } from "./tensor.js";
-import { expand, reshape, to, unsqueeze, squeeze } from "./views.js";
+import { expand, reshape, squeeze, to, unsqueeze } from "./views.js";
 
-function check(op: string, a: Tensor, b: Tensor, k1: number, k2: number): void {
-  if (k1 !== k2)
-    shapeError(
-      op,
-      `cannot multiply ${fmtShape(a.shape)} by ${fmtShape(b.shape)}: inner dimensions ${k1} and ${k2} differ`,
-    );
+const cannot = (op: string, a: Tensor, b: Tensor, rule: string): never =>
+  shapeError(op, `cannot multiply ${fmtShape(a.shape)} by ${fmtShape(b.shape)}: ${rule}`);
+
+/**
+ * Batch dims broadcast as NumPy does (aligned on the right, equal or 1). The error names both full
+ * shapes, not just the batch parts, so the user sees which operands were meant.
+ */
+function batchShape(op: string, a: Tensor, b: Tensor, x: readonly number[], y: readonly number[]): number[] {
+  const nd = Math.max(x.length, y.length);
+  const out: number[] = [];
+  for (let i = 0; i < nd; i++) {
+    const p = x[x.length - nd + i] ?? 1;
+    const q = y[y.length - nd + i] ?? 1;
+    if (p !== q && p !== 1 && q !== 1)
+      cannot(
+        op,
+        a,
+        b,
+        `batch dims ${fmtShape(x)} and ${fmtShape(y)} do not broadcast (dim ${i - nd} has sizes ${p} and ${q})`,
+      );
+    out.push(p === 1 ? q : p);
+  }
+  return out;
 }
 
-/** torch.matmul: 1-D operands are promoted to matrices and the added dim removed afterwards. */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+/**
+ * torch.matmul's rules. Shapes (batch dims `…` broadcast):
+ *   [K] @ [K] → []            [M,K] @ [K] → [M]          [K] @ [K,N] → [N]
+ *   […,M,K] @ [K,N] → […,M,N]  [K] @ […,K,N] → […,N]      […,M,K] @ […,K,N] → […,M,N]
+ * A 1-D operand becomes a matrix ([1,K] on the left, [K,1] on the right) and the added dim is
+ * removed from the result. Mixed dtypes promote (PyTorch raises instead; see linalg tests).
+ */
+function product(op: string, a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0)
-    shapeError(
-      "matmul",
-      `both arguments need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    shapeError(op, `both arguments need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.dtype === "bool" || b.dtype === "bool")
+    fail(
+      op,
+      "bool tensors cannot be multiplied as matrices (nor can they in PyTorch); use .int() or .float()",
     );
   const dt = promote(a.dtype, b.dtype);
   let x = to(a, dt);
@@ -31,16 +57,17 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (bVec) y = unsqueeze(y, -1);
   const [M, K] = x.shape.slice(-2) as [number, number];
   const [K2, N] = y.shape.slice(-2) as [number, number];
-  check("matmul", a, b, K, K2);
+  if (K !== K2) cannot(op, a, b, `inner dimensions ${K} and ${K2} differ`);
   let out: Tensor;
   if (y.ndim === 2) {
-    // fold all of x's batch dims into M: one [1, B·M, K] @ [1, K, N]
+    // the right operand is one matrix: fold all of x's batch dims into M, [1, B·M, K] @ [1, K, N]
     const lead = x.shape.slice(0, -2);
     const r = apply(matmulOp, [reshape(x, [1, sizeOf(lead) * M, K]), reshape(y, [1, K, N])], undefined);
     out = reshape(r, [...lead, M, N]);
   } else {
-    const batch = broadcastShapes("matmul", x.shape.slice(0, -2), y.shape.slice(0, -2));
+    const batch = batchShape(op, a, b, x.shape.slice(0, -2), y.shape.slice(0, -2));
     const B = sizeOf(batch);
+    // broadcast batch dims are zero-stride views; reshape keeps them views when it can
     const xb = reshape(expand(x, [...batch, M, K]), [B, M, K]);
     const yb = reshape(expand(y, [...batch, K, N]), [B, K, N]);
     out = reshape(apply(matmulOp, [xb, yb], undefined), [...batch, M, N]);
@@ -50,37 +77,45 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+/** torch.matmul (the @ operator): see `product` for the shape rules. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  return product("matmul", a, b);
+}
+
+/** Matrix × matrix, [M,K] @ [K,N] → [M,N]; no broadcasting. */
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 2 || b.ndim !== 2)
     shapeError("mm", `needs two 2-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  return matmul(a, b);
+  return product("mm", a, b);
 }
 
+/** Batched matrix × matrix, [B,M,K] @ [B,K,N] → [B,M,N]; batch sizes must be equal (no broadcasting). */
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 3 || b.ndim !== 3)
     shapeError("bmm", `needs two 3-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  if (a.shape[0] !== b.shape[0])
-    shapeError("bmm", `batch sizes differ: ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  return matmul(a, b);
+  if (a.shape[0] !== b.shape[0]) cannot("bmm", a, b, `batch sizes ${a.shape[0]} and ${b.shape[0]} differ`);
+  return product("bmm", a, b);
 }
 
+/** Matrix × vector, [M,K] @ [K] → [M]. */
 export function mv(a: Tensor, v: Tensor): Tensor {
   if (a.ndim !== 2 || v.ndim !== 1)
     shapeError("mv", `needs a 2-D and a 1-D tensor, got ${fmtShape(a.shape)} and ${fmtShape(v.shape)}`);
-  return matmul(a, v);
+  return product("mv", a, v);
 }
 
+/** Inner product of two vectors of equal length, [K] · [K] → []. */
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1)
     shapeError("dot", `needs two 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  return matmul(a, b);
+  return product("dot", a, b);
 }
 
-/** Outer product of two vectors: [n] × [m] → [n, m]. */
+/** Outer product, [N] × [M] → [N,M]: a broadcast multiply, as PyTorch defines it (so dtypes promote). */
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1)
     shapeError("outer", `needs two 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  return matmul(unsqueeze(a, 1), unsqueeze(b, 0));
+  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
 }
 
 declare module "./tensor.js" {
