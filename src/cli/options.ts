@@ -1,0 +1,28 @@
+// Parsers for command-line option values, turning bad input into commander's one-line errors.
+
+import { InvalidArgumentError } from "commander";
+
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`expected a positive integer.`);
+  }
+  return n;
+}
+
+export function integer(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer.`);
+  return n;
+}
+
+/** Collects repeated `--var name=value` options into a record of finite numbers. */
+export function variable(value: string, previous: Record<string, number> = {}): Record<string, number> {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected name=number.`);
+  const [, name, text] = m;
+  const n = Number(text);
+  if (text!.trim() === "" || !Number.isFinite(n))
+    throw new InvalidArgumentError(`${name} must be a finite number.`);
+  return { ...previous, [name!]: n };
+}

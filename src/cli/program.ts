@@ -1,0 +1,31 @@
+// The nabla command: a commander program with one file per command under commands/. A new
+// command (train, sample…) is a register function added to COMMANDS.
+
+import { Command } from "commander";
+import { oneLine, reportError } from "./errors.js";
+import { registerDemo } from "./commands/demo.js";
+import { registerGraph } from "./commands/graph.js";
+
+const COMMANDS: ((program: Command) => void)[] = [registerDemo, registerGraph];
+
+export function buildProgram(): Command {
+  const program = new Command("nabla")
+    .description("Deep learning in TypeScript, from the first derivative to a GPT.")
+    .version("0.1.0")
+    .showHelpAfterError(false)
+    .configureOutput({
+      // commander's own complaints (unknown option, missing argument) in nabla's one-line form
+      outputError: (str, write) => write(`nabla: ${oneLine(str.replace(/^error: /, ""))}\n`),
+    });
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Runs the command line; errors are reported in one line and set a non-zero exit code. */
+export async function run(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv as string[]);
+  } catch (e) {
+    reportError(e);
+  }
+}
