@@ -22,6 +22,8 @@ export type UnaryOp =
   | "abs"
   | "exp"
   | "log"
+  | "log1p"
+  | "expm1"
   | "sqrt"
   | "rsqrt"
   | "sin"
@@ -56,6 +58,7 @@ export type BinaryOp =
   | "logicalOr"
   | "logicalXor"
   | "remainder"
+  | "fmod"
   | "atan2";
 
 /** Reductions; argmax/argmin write int32 indices of the first extreme value. */

@@ -2,6 +2,7 @@
 // One tight loop per op, so no closure runs per element.
 import type { BinaryOp, UnaryOp, View } from "../interface.js";
 import type { TypedArray } from "../../util/dtype.js";
+import { fail } from "../../util/errors.js";
 import { forEachRow } from "./strided.js";
 
 type Data = (v: View) => TypedArray;
@@ -27,6 +28,7 @@ export function copy(data: Data, src: View, dst: View): void {
 function erf(x: number): number {
   // Abramowitz–Stegun 7.1.26 is too coarse for an oracle; use the series / continued fraction split.
   const ax = Math.abs(x);
+  if (ax >= 6) return Math.sign(x); // erfc(6) ≈ 2e-17 is below half an ulp of 1 (and this covers ±inf)
   if (ax < 2.5) {
     // Maclaurin series: erf(x) = 2/√π Σ (-1)^n x^(2n+1) / (n! (2n+1))
     let term = ax;
@@ -72,6 +74,8 @@ export function unary(data: Data, op: UnaryOp, x: View, out: View): void {
       case "abs": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.abs(a[p]!); break;
       case "exp": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.exp(a[p]!); break;
       case "log": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.log(a[p]!); break;
+      case "log1p": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.log1p(a[p]!); break;
+      case "expm1": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.expm1(a[p]!); break;
       case "sqrt": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.sqrt(a[p]!); break;
       case "rsqrt": for (let i = 0; i < n; i++, p += s, q += t) d[q] = 1 / Math.sqrt(a[p]!); break;
       case "sin": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.sin(a[p]!); break;
@@ -83,8 +87,9 @@ export function unary(data: Data, op: UnaryOp, x: View, out: View): void {
           d[q] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
         }
         break;
-      case "relu": for (let i = 0; i < n; i++, p += s, q += t) d[q] = a[p]! > 0 ? a[p]! : 0; break;
-      case "sign": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.sign(a[p]!); break;
+      // NaN passes through relu but has sign 0, as in PyTorch
+      case "relu": for (let i = 0; i < n; i++, p += s, q += t) d[q] = a[p]! <= 0 ? 0 : a[p]!; break;
+      case "sign": for (let i = 0; i < n; i++, p += s, q += t) d[q] = a[p]! > 0 ? 1 : a[p]! < 0 ? -1 : 0; break;
       case "floor": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.floor(a[p]!); break;
       case "ceil": for (let i = 0; i < n; i++, p += s, q += t) d[q] = Math.ceil(a[p]!); break;
       case "round":
@@ -110,7 +115,7 @@ export function binary(data: Data, op: BinaryOp, x: View, y: View, out: View): v
   const a = data(x);
   const b = data(y);
   const d = data(out);
-  const intDiv = out.dtype === "int32";
+  const isInt = out.dtype === "int32";
   forEachRow(out.shape, [x, y, out], ([oa, ob, od], n, [sa, sb, sd]) => {
     let p = oa!;
     let r = ob!;
@@ -124,10 +129,22 @@ export function binary(data: Data, op: BinaryOp, x: View, y: View, out: View): v
       case "sub": for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = a[p]! - b[r]!; break;
       case "mul": for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = a[p]! * b[r]!; break;
       case "div":
-        if (intDiv) for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = Math.trunc(a[p]! / b[r]!);
-        else for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = a[p]! / b[r]!;
+        // integers divide truncating (true division promotes to float before reaching here)
+        if (isInt) {
+          for (let i = 0; i < n; i++, p += s, r += u, q += t) {
+            if (b[r] === 0) fail(op, "integer division by zero");
+            d[q] = Math.trunc(a[p]! / b[r]!);
+          }
+        } else for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = a[p]! / b[r]!;
         break;
-      case "pow": for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = Math.pow(a[p]!, b[r]!); break;
+      case "pow":
+        // C's pow, which PyTorch follows: 1^y = 1 for every y and (-1)^±inf = 1 (JS gives NaN)
+        for (let i = 0; i < n; i++, p += s, r += u, q += t) {
+          const v = a[p]!;
+          const w = b[r]!;
+          d[q] = v === 1 || (v === -1 && (w === Infinity || w === -Infinity)) ? 1 : Math.pow(v, w);
+        }
+        break;
       case "maximum":
         for (let i = 0; i < n; i++, p += s, r += u, q += t) {
           const v = a[p]!;
@@ -158,11 +175,19 @@ export function binary(data: Data, op: BinaryOp, x: View, y: View, out: View): v
         for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = (a[p] !== 0) !== (b[r] !== 0) ? 1 : 0;
         break;
       case "remainder":
-        // Python/PyTorch remainder: the result takes the divisor's sign
+        // Python/PyTorch remainder: C's fmod (JS %, exact), moved into the divisor's sign
         for (let i = 0; i < n; i++, p += s, r += u, q += t) {
-          const v = a[p]!;
           const w = b[r]!;
-          d[q] = v - Math.floor(v / w) * w;
+          if (isInt && w === 0) fail(op, "integer division by zero");
+          const m = a[p]! % w;
+          d[q] = m !== 0 && m < 0 !== w < 0 ? m + w : m;
+        }
+        break;
+      case "fmod":
+        // C's fmod: the result takes the dividend's sign
+        for (let i = 0; i < n; i++, p += s, r += u, q += t) {
+          if (isInt && b[r] === 0) fail(op, "integer division by zero");
+          d[q] = a[p]! % b[r]!;
         }
         break;
       case "atan2": for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = Math.atan2(a[p]!, b[r]!); break;

@@ -14,6 +14,8 @@ const DERIVATIVE: Partial<Record<UnaryOp, (x: NdArray, y: NdArray) => NdArray>> 
   abs: (x) => unary("sign", x),
   exp: (_x, y) => y,
   log: (x) => binary("div", num(1, x), x),
+  log1p: (x) => binary("div", num(1, x), binary("add", x, num(1, x))),
+  expm1: (_x, y) => binary("add", y, num(1, y)), // e^x = expm1(x) + 1
   sqrt: (_x, y) => binary("div", num(0.5, y), y),
   rsqrt: (x, y) => binary("mul", num(-0.5, y), binary("div", y, x)), // d/dx x^-½ = -½ x^-3/2
   sin: (x) => unary("cos", x),
@@ -55,8 +57,8 @@ function makeUnary(op: UnaryOp): OpDef {
 }
 
 export const UNARY_OPS: readonly UnaryOp[] = [
-  "neg", "abs", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "relu", "erf",
-  "sign", "floor", "ceil", "round", "logicalNot", "isnan", "isinf",
+  "neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid",
+  "relu", "erf", "sign", "floor", "ceil", "round", "logicalNot", "isnan", "isinf",
 ]; // prettier-ignore
 
 export const unaryOps = Object.fromEntries(UNARY_OPS.map((op) => [op, makeUnary(op)])) as Record<
