@@ -32,6 +32,10 @@ function combineTiers(higher: DType | undefined, lower: DType | undefined): DTyp
  * int32[3] + float64 0-d → float64, bool[3] + 1 → int32.
  */
 export function resultType(...xs: readonly TensorLike[]): DType {
+  return resultTypeOf("resultType", xs);
+}
+
+function resultTypeOf(op: string, xs: readonly TensorLike[]): DType {
   let dims: DType | undefined;
   let zeroDim: DType | undefined;
   let numbers: DType | undefined;
@@ -44,7 +48,7 @@ export function resultType(...xs: readonly TensorLike[]): DType {
     else if (typeof x === "number") numbers = add(numbers, Number.isInteger(x) ? "int32" : "float32");
     else
       fail(
-        "resultType",
+        op,
         `operand ${i}: expected a Tensor, a number or a boolean, got ${x === null ? "null" : typeof x}`,
       );
   });
@@ -53,10 +57,7 @@ export function resultType(...xs: readonly TensorLike[]): DType {
 
 /** Converts operands to tensors of one dtype and one broadcast shape, differentiably. */
 export function align(op: string, xs: readonly TensorLike[], minDtype?: DType): Tensor[] {
-  for (const x of xs)
-    if (!(x instanceof Tensor) && typeof x !== "number" && typeof x !== "boolean")
-      fail(op, `expected a Tensor or a number, got ${x === null ? "null" : typeof x}`);
-  let dtype = resultType(...xs);
+  let dtype = resultTypeOf(op, xs);
   if (minDtype) dtype = promote(dtype, minDtype);
   const ts = xs.map((x) => (x instanceof Tensor ? to(x, dtype) : scalarTensor(Number(x), dtype)));
   const shape = broadcastShapes(op, ...ts.map((t) => t.shape));
@@ -71,10 +72,12 @@ function binaryT(op: BinaryOp, a: TensorLike, b: TensorLike, minDtype?: DType): 
 /** a + alpha·b; for two bool operands it is logical or, as in PyTorch. */
 export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
   const other = opts.alpha === undefined ? b : mul(b, opts.alpha);
-  return resultType(a, other) === "bool" ? binaryT("logicalOr", a, other) : binaryT("add", a, other);
+  return resultTypeOf("add", [a, other]) === "bool"
+    ? binaryT("logicalOr", a, other)
+    : binaryT("add", a, other);
 }
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
-  if (resultType(a, b) === "bool")
+  if (resultTypeOf("sub", [a, b]) === "bool")
     fail("sub", "subtracting two bool tensors is not supported; use logicalXor() instead");
   return binaryT("sub", a, opts.alpha === undefined ? b : mul(b, opts.alpha));
 }
