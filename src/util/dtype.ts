@@ -1,4 +1,5 @@
 // Data types: their typed-array storage and PyTorch's promotion rules (bool < int32 < float32 < float64).
+import { fail } from "./errors.js";
 
 export type DType = "float32" | "float64" | "int32" | "bool";
 export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
@@ -16,11 +17,16 @@ export function typedArrayFor(dtype: DType, size: number): TypedArray {
   return new CTORS[dtype](size);
 }
 
-export function dtypeOfArray(a: TypedArray): DType {
+/** The dtype a typed array's values get (Uint8Array holds bools). Other typed arrays are an error. */
+export function dtypeOfArray(op: string, a: ArrayBufferView): DType {
   if (a instanceof Float32Array) return "float32";
   if (a instanceof Float64Array) return "float64";
   if (a instanceof Int32Array) return "int32";
-  return "bool";
+  if (a instanceof Uint8Array) return "bool";
+  return fail(
+    op,
+    `unsupported typed array ${a.constructor.name}; use Float32Array, Float64Array, Int32Array or Uint8Array (bool), or a plain array`,
+  );
 }
 
 export const isFloat = (d: DType): boolean => d === "float32" || d === "float64";
@@ -44,5 +50,5 @@ export function scalarDtypeNear(t: DType, value: number | boolean): DType {
 
 export function assertDtype(op: string, d: unknown): DType {
   if (typeof d === "string" && (DTYPES as readonly string[]).includes(d)) return d as DType;
-  throw new Error(`${op}: unknown dtype ${String(d)}; expected one of ${DTYPES.join(", ")}`);
+  return fail(op, `unknown dtype ${String(d)}; expected one of ${DTYPES.join(", ")}`);
 }
