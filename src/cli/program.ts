@@ -5,8 +5,9 @@ import { Command } from "commander";
 import { oneLine, reportError } from "./errors.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerGraph } from "./commands/graph.js";
+import { registerTrain } from "./commands/train.js";
 
-const COMMANDS: ((program: Command) => void)[] = [registerDemo, registerGraph];
+const COMMANDS: ((program: Command) => void)[] = [registerDemo, registerGraph, registerTrain];
 
 export function buildProgram(): Command {
   const program = new Command("nabla")

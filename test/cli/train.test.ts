@@ -1,0 +1,85 @@
+// `nabla train mlp|cnn` as a user runs it: a short run on moons writes a checkpoint and curves and
+// reports test accuracy; --resume continues; bad input is one line on stderr, exit code non-zero.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+function nabla(...args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NABLA_DEBUG: "" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertOneLineError(r: ReturnType<typeof nabla>, pattern: RegExp): void {
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /^nabla: [^\n]+\n$/, `stderr was: ${r.stderr}`);
+  assert.match(r.stderr, pattern);
+}
+
+test("nabla train mlp on moons trains, checkpoints, draws curves, and resumes", () => {
+  const out = mkdtempSync(join(tmpdir(), "nabla-cli-train-"));
+  try {
+    const base = [
+      "train",
+      "mlp",
+      "--dataset",
+      "moons",
+      "--limit",
+      "300",
+      "--batch-size",
+      "32",
+      "--lr",
+      "0.03",
+      "--hidden",
+      "16,16",
+      "--out",
+      out,
+    ];
+    const r = nabla(...base, "--epochs", "2");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /backend reference/);
+    assert.match(r.stdout, /epoch 2\/2 +train loss [\d.]+ acc [\d.]+% +test loss [\d.]+ acc [\d.]+%/);
+    assert.match(r.stdout, /done in [\d.]+ s: test accuracy [\d.]+%/);
+    assert.ok(existsSync(join(out, "checkpoint.safetensors")));
+    assert.match(readFileSync(join(out, "curves.svg"), "utf8"), /<svg[\s\S]*accuracy[\s\S]*<\/svg>/);
+    const resumed = nabla(...base, "--epochs", "3", "--resume");
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /resuming from .* at epoch 3/);
+    assert.doesNotMatch(resumed.stdout, /epoch 1\/3 +train/);
+    assert.match(resumed.stdout, /epoch 3\/3 +train loss/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("bad training input gets one line and a non-zero exit", () => {
+  assertOneLineError(nabla("train", "rnn"), /'rnn' is invalid.*mlp, cnn/);
+  assertOneLineError(nabla("train", "mlp", "--epochs", "0"), /--epochs.*positive integer/);
+  assertOneLineError(nabla("train", "mlp", "--dataset", "imagenet"), /one of fashion-mnist, moons/);
+  assertOneLineError(
+    nabla("train", "cnn", "--dataset", "moons", "--limit", "10"),
+    /cnn model needs image data/,
+  );
+  assertOneLineError(
+    nabla("train", "mlp", "--dataset", "moons", "--hidden", "8,x"),
+    /--hidden: expected comma-separated positive integers/,
+  );
+  const empty = mkdtempSync(join(tmpdir(), "nabla-cli-empty-"));
+  try {
+    assertOneLineError(
+      nabla("train", "mlp", "--dataset", "moons", "--resume", "--out", empty),
+      /no checkpoint at/,
+    );
+    assertOneLineError(
+      nabla("train", "mlp", "--data", empty, "--out", empty),
+      /apt-get install dataset-fashion-mnist/,
+    );
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
