@@ -5,6 +5,7 @@ export { Value, topologicalOrder, type ValueOptions, type BackwardOptions } from
 export { Module, Neuron, Layer, MLP, type InitOptions, type NeuronOptions } from "./nn.js";
 export { Rng } from "./random.js";
 export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckInput } from "./gradcheck.js";
+export { BackwardStepper, type BackwardStep, type StepContribution, type StepperOptions } from "./stepper.js";
 export { drawGraph, drawGraphSvg, GraphDrawing, type DrawOptions } from "./draw.js";
 export {
   parseExpression,
