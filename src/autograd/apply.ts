@@ -32,5 +32,7 @@ export function applyOp<A>(
         throw new NonFiniteError(`${op.name}: output holds ${v[i]} (anomaly detection)`);
   }
   if (!needs.some(Boolean)) return { array, node: null };
-  return { array, node: new Node(op as OpDef<unknown>, ctx, attrs, edges) };
+  const node = new Node(op as OpDef<unknown>, ctx, attrs, edges);
+  node.inputMeta = inputs.map((t) => ({ shape: t.array.shape, dtype: t.array.dtype }));
+  return { array, node };
 }

@@ -1,9 +1,11 @@
 // The backward engine: orders the graph topologically without recursion (deep graphs must not
 // overflow the stack), then runs each node's rule once, after all contributions to its gradient
 // have been summed.
-import { NonFiniteError, NablaError } from "../util/errors.js";
+import { fmtShape, NonFiniteError, NablaError } from "../util/errors.js";
+import { isFloat } from "../util/dtype.js";
+import { shapesEqual } from "../util/shape.js";
 import { binary } from "../ops/array.js";
-import type { NdArray } from "../ops/ndarray.js";
+import { cast, type NdArray } from "../ops/ndarray.js";
 import { isAnomalyEnabled } from "./grad-mode.js";
 import { Node } from "./node.js";
 
@@ -95,8 +97,16 @@ export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOpt
       ctx.memo = {};
     }
     node.inputs.forEach((next, i) => {
-      const gi = grads[i];
+      let gi = grads[i];
       if (!next || !gi) return;
+      const meta = node.inputMeta?.[i];
+      if (meta) {
+        if (!shapesEqual(gi.shape, meta.shape))
+          throw new NablaError(
+            `${node.name} backward: returned a gradient of shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(meta.shape)} (a bug in the op's backward rule)`,
+          );
+        if (gi.dtype !== meta.dtype && isFloat(meta.dtype)) gi = cast(gi, meta.dtype);
+      }
       checkFinite(`${node.name} backward`, gi);
       add(next, gi);
     });

@@ -2,14 +2,22 @@
 // "accumulate" node per leaf that requires grad, which hands the summed gradient to a sink.
 import type { OpContext, OpDef } from "../ops/define.js";
 import type { NdArray } from "../ops/ndarray.js";
+import type { DType } from "../util/dtype.js";
 
 export type GradHook = (grad: NdArray) => NdArray | void;
+
+export interface InputMeta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
 
 export class Node {
   /** Hooks that see (and may replace) the gradient arriving at this node's output. */
   hooks: GradHook[] = [];
   /** Set by retainGrad() on a non-leaf tensor: receives its gradient. */
   retain: ((grad: NdArray) => void) | null = null;
+  /** Per input: the shape and dtype its gradient must have (checked by the engine when set). */
+  inputMeta: readonly InputMeta[] | null = null;
 
   constructor(
     readonly op: OpDef<unknown> | null,
