@@ -37,9 +37,6 @@ export interface StepperOptions {
   zeroGrad?: boolean;
 }
 
-/** The internals a stepper needs: the private backward rule of a Value (see engine.ts). */
-type WithRule = { backwardRule: () => void };
-
 /**
  * Steps backpropagation from `root` through its graph. The constructor orders the graph, zeroes
  * the grads (unless told not to) and seeds root.grad = 1, as backward() does; each `step()` then
@@ -96,7 +93,7 @@ export class BackwardStepper {
     const upstream = node.grad;
     const local = localDerivatives(node, inputs);
     const before = inputs.map((u) => u.grad);
-    (node as unknown as WithRule).backwardRule();
+    node.runBackwardRule();
     return {
       node,
       index: this.indexOfValue(node),
@@ -130,7 +127,7 @@ function localDerivatives(node: Value, inputs: readonly Value[]): number[] {
   try {
     for (const u of inputs) u.grad = 0;
     node.grad = 1;
-    (node as unknown as WithRule).backwardRule();
+    node.runBackwardRule();
     return inputs.map((u) => u.grad);
   } finally {
     inputs.forEach((u, k) => (u.grad = saved[k]!));

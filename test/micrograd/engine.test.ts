@@ -233,3 +233,14 @@ test("backward({ checkFinite: true }) names the op whose value or gradient is no
   w.mul(w).backward({ checkFinite: true });
   assert.equal(w.grad, 6);
 });
+
+test("runBackwardRule runs one node's rule only: no ordering, no seeding", () => {
+  const a = new Value(2);
+  const b = new Value(5);
+  const c = a.mul(b);
+  c.grad = 3;
+  c.runBackwardRule();
+  assert.equal(a.grad, 15);
+  assert.equal(b.grad, 6);
+  new Value(1).runBackwardRule(); // a leaf's rule does nothing
+});
