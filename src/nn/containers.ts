@@ -1,73 +1,107 @@
 // Containers: Sequential (runs children in order), ModuleList and ModuleDict (hold submodules so
-// their parameters are found, with indices or keys as the dotted names).
+// their parameters are found, with indices or keys, verbatim, as the dotted names).
 import type * as nb from "../index.js";
 import { Module } from "./module.js";
 
-export class Sequential extends Module {
-  constructor(...layers: Module[]) {
-    super();
-    layers.forEach((m, i) => ((this as unknown as Record<string, Module>)[String(i)] = m));
+/**
+ * Holds submodules under data keys ("0", "1", … or user keys) in insertion order, kept in a map
+ * rather than as properties so keys are never renamed or reordered (JS orders integer-like keys
+ * first) and cannot clash with methods.
+ */
+abstract class Container<M extends Module> extends Module {
+  protected readonly items = new Map<string, M>();
+  protected override ownEntries(): [string, unknown][] {
+    return [...super.ownEntries().filter(([, v]) => !(v instanceof Module)), ...this.items];
   }
   get length(): number {
-    return [...this.children()].length;
+    return this.items.size;
   }
-  at(i: number): Module {
-    const kids = [...this.children()];
-    const m = kids[i < 0 ? i + kids.length : i];
-    if (!m) throw new RangeError(`Sequential: index ${i} out of range for ${kids.length} layers`);
-    return m;
+  protected put(op: string, key: string, m: M): void {
+    if (!(m instanceof Module)) throw new TypeError(`${op}: '${key}' is not a Module`);
+    if (key === "" || key.includes("."))
+      throw new TypeError(`${op}: key '${key}' must be non-empty and contain no "."`);
+    this.items.set(key, m);
   }
-  forward(x: nb.Tensor): nb.Tensor {
-    for (const m of this.children()) x = m.forward(x) as nb.Tensor;
-    return x;
+  protected index(op: string, i: number): M {
+    const n = this.items.size;
+    const j = i < 0 ? i + n : i;
+    if (!Number.isInteger(j) || j < 0 || j >= n)
+      throw new RangeError(`${op}: index ${i} is out of range for ${n} modules`);
+    return [...this.items.values()][j]!;
+  }
+  [Symbol.iterator](): Iterator<M> {
+    return this.items.values();
   }
 }
 
-export class ModuleList<M extends Module = Module> extends Module {
+/** Runs its modules in order; `new Sequential(a, b)` names them "0", "1", `new Sequential({ fc: a })` by key. */
+export class Sequential extends Container<Module> {
+  constructor(...layers: Module[] | [Record<string, Module>]) {
+    super();
+    const [first] = layers;
+    if (layers.length === 1 && first !== undefined && !(first instanceof Module))
+      for (const [k, m] of Object.entries(first)) this.put("Sequential", k, m);
+    else (layers as Module[]).forEach((m, i) => this.put("Sequential", String(i), m));
+  }
+  at(i: number): Module {
+    return this.index("Sequential", i);
+  }
+  append(m: Module): this {
+    this.put("Sequential.append", String(this.items.size), m);
+    return this;
+  }
+  forward(x: unknown): nb.Tensor {
+    for (const m of this.items.values()) x = m.forward(x);
+    return x as nb.Tensor;
+  }
+}
+
+export class ModuleList<M extends Module = Module> extends Container<M> {
   constructor(modules: Iterable<M> = []) {
     super();
     for (const m of modules) this.append(m);
   }
-  get length(): number {
-    return [...this.children()].length;
-  }
   append(m: M): this {
-    (this as unknown as Record<string, Module>)[String(this.length)] = m;
+    this.put("ModuleList.append", String(this.items.size), m);
+    return this;
+  }
+  extend(ms: Iterable<M>): this {
+    for (const m of ms) this.append(m);
     return this;
   }
   at(i: number): M {
-    const kids = [...this.children()] as M[];
-    const m = kids[i < 0 ? i + kids.length : i];
-    if (!m) throw new RangeError(`ModuleList: index ${i} out of range for ${kids.length} modules`);
-    return m;
-  }
-  [Symbol.iterator](): Iterator<M> {
-    return ([...this.children()] as M[])[Symbol.iterator]();
+    return this.index("ModuleList", i);
   }
   forward(): never {
-    throw new Error("ModuleList has no forward(); iterate over its modules");
+    throw new TypeError("ModuleList has no forward(); iterate over its modules");
   }
 }
 
-export class ModuleDict<M extends Module = Module> extends Module {
+export class ModuleDict<M extends Module = Module> extends Container<M> {
   constructor(modules: Record<string, M> = {}) {
     super();
     for (const [k, m] of Object.entries(modules)) this.set(k, m);
   }
   set(key: string, m: M): this {
-    if (key in this && !((this as unknown as Record<string, unknown>)[key] instanceof Module))
-      throw new Error(`ModuleDict: key '${key}' clashes with a property of the container`);
-    (this as unknown as Record<string, Module>)[key] = m;
+    this.put("ModuleDict", key, m);
     return this;
   }
   get(key: string): M | undefined {
-    const v = (this as unknown as Record<string, unknown>)[key];
-    return v instanceof Module ? (v as M) : undefined;
+    return this.items.get(key);
+  }
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+  delete(key: string): boolean {
+    return this.items.delete(key);
   }
   keys(): string[] {
-    return [...this.namedChildren()].map(([k]) => k);
+    return [...this.items.keys()];
+  }
+  entries(): [string, M][] {
+    return [...this.items];
   }
   forward(): never {
-    throw new Error("ModuleDict has no forward(); look up its modules by key");
+    throw new TypeError("ModuleDict has no forward(); look up its modules by key");
   }
 }

@@ -1,24 +1,40 @@
-// Basic layers: Linear, Embedding, Dropout, Flatten, Identity and the activation modules.
+// Basic layers: Linear, Embedding, Dropout, Flatten/Unflatten and Identity, initialised as PyTorch
+// does. The activation modules are in activations.ts.
 import * as nb from "../index.js";
 import * as F from "./functional.js";
 import { fans, kaimingUniform_, normal_, uniform_ } from "./init.js";
 import { Module, Parameter } from "./module.js";
 
-/** y = x·Wᵀ + b with W [out, in], initialised as PyTorch does (U(±1/√in) for both). */
+export interface FactoryOptions {
+  dtype?: nb.DType;
+  /** the random generator for the initial weights (default: nb's global one) */
+  generator?: nb.Generator;
+}
+
+function checkSize(op: string, what: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0)
+    throw new nb.NablaError(`${op}: ${what} must be a non-negative integer, got ${n}`);
+}
+
+/** y = x·Wᵀ + b with W [out, in]: x [..., in] → [..., out]. W and b start U(±1/√in), as PyTorch. */
 export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    opts: { bias?: boolean; dtype?: nb.DType; generator?: nb.Generator } = {},
+    opts: FactoryOptions & { bias?: boolean } = {},
   ) {
     super();
-    this.weight = new Parameter(nb.zeros([outFeatures, inFeatures], { dtype: opts.dtype ?? "float32" }));
+    checkSize("Linear", "inFeatures", inFeatures);
+    checkSize("Linear", "outFeatures", outFeatures);
+    const dtype = opts.dtype ?? "float32";
+    this.weight = new Parameter(nb.zeros([outFeatures, inFeatures], { dtype }));
+    // kaiming-uniform with a = √5 gives the bound √(6/((1+5)·in)) = 1/√in
     kaimingUniform_(this.weight, { a: Math.sqrt(5), generator: opts.generator });
     this.bias = null;
     if (opts.bias ?? true) {
-      this.bias = new Parameter(nb.zeros([outFeatures], { dtype: opts.dtype ?? "float32" }));
+      this.bias = new Parameter(nb.zeros([outFeatures], { dtype }));
       const bound = inFeatures > 0 ? 1 / Math.sqrt(fans(this.weight).fanIn) : 0;
       uniform_(this.bias, -bound, bound, { generator: opts.generator });
     }
@@ -31,35 +47,97 @@ export class Linear extends Module {
   }
 }
 
-/** A lookup table: integer indices [...] → rows of weight [...,  embeddingDim]; N(0, 1) init. */
-export class Embedding extends Module {
+/** y = x1ᵀ·W·x2 + b: x1 [..., in1], x2 [..., in2], W [out, in1, in2] → [..., out]; U(±1/√in1) init. */
+export class Bilinear extends Module {
   weight: Parameter;
+  bias: Parameter | null = null;
   constructor(
-    readonly numEmbeddings: number,
-    readonly embeddingDim: number,
-    opts: { paddingIdx?: number; dtype?: nb.DType; generator?: nb.Generator } = {},
+    readonly in1Features: number,
+    readonly in2Features: number,
+    readonly outFeatures: number,
+    opts: FactoryOptions & { bias?: boolean } = {},
   ) {
     super();
-    this.weight = new Parameter(nb.zeros([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? "float32" }));
-    normal_(this.weight, 0, 1, { generator: opts.generator });
-    if (opts.paddingIdx !== undefined) nb.noGrad(() => this.weight.select(0, opts.paddingIdx!).zero_());
+    const dtype = opts.dtype ?? "float32";
+    const bound = 1 / Math.sqrt(in1Features);
+    this.weight = new Parameter(nb.zeros([outFeatures, in1Features, in2Features], { dtype }));
+    uniform_(this.weight, -bound, bound, { generator: opts.generator });
+    if (opts.bias ?? true) {
+      this.bias = new Parameter(nb.zeros([outFeatures], { dtype }));
+      uniform_(this.bias, -bound, bound, { generator: opts.generator });
+    }
   }
-  forward(indices: nb.Tensor): nb.Tensor {
-    return nb.embedding(indices, this.weight);
-  }
-  protected override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}`;
+  forward(x1: nb.Tensor, x2: nb.Tensor): nb.Tensor {
+    return F.bilinear(x1, x2, this.weight, this.bias);
   }
 }
 
-/** Zeroes elements with probability p in training and scales the rest by 1/(1−p). */
+export interface EmbeddingOptions extends FactoryOptions {
+  /** this row starts at zero and never receives a gradient (negative counts from the end) */
+  paddingIdx?: number | null;
+}
+
+/** A lookup table: int32 indices [...] → rows of weight [..., embeddingDim]; N(0, 1) init. */
+export class Embedding extends Module {
+  weight: Parameter;
+  readonly paddingIdx: number | null;
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    opts: EmbeddingOptions = {},
+  ) {
+    super();
+    checkSize("Embedding", "numEmbeddings", numEmbeddings);
+    checkSize("Embedding", "embeddingDim", embeddingDim);
+    this.paddingIdx = normPaddingIdx(numEmbeddings, opts.paddingIdx);
+    this.weight = new Parameter(nb.zeros([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? "float32" }));
+    normal_(this.weight, 0, 1, { generator: opts.generator });
+    if (this.paddingIdx !== null) nb.noGrad(() => this.weight.select(0, this.paddingIdx!).zero_());
+  }
+
+  /** An Embedding holding the given [V, D] weights, frozen unless freeze is false. */
+  static fromPretrained(
+    embeddings: nb.Tensor,
+    opts: { freeze?: boolean; paddingIdx?: number | null } = {},
+  ): Embedding {
+    if (embeddings.ndim !== 2)
+      throw new nb.ShapeError(
+        `Embedding.fromPretrained: embeddings must be 2-D [V, D], got [${embeddings.shape}]`,
+      );
+    const [V, D] = embeddings.shape as [number, number];
+    const e = new Embedding(V, D, { dtype: embeddings.dtype, paddingIdx: opts.paddingIdx });
+    nb.noGrad(() => e.weight.copy_(embeddings));
+    e.weight.requiresGrad_(!(opts.freeze ?? true));
+    return e;
+  }
+
+  forward(indices: nb.Tensor): nb.Tensor {
+    return nb.embedding(
+      indices,
+      this.weight,
+      this.paddingIdx === null ? {} : { paddingIdx: this.paddingIdx },
+    );
+  }
+  protected override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? "" : `, paddingIdx=${this.paddingIdx}`}`;
+  }
+}
+
+function normPaddingIdx(V: number, p: number | null | undefined): number | null {
+  if (p === undefined || p === null) return null;
+  if (!Number.isInteger(p) || p < -V || p >= V)
+    throw new nb.NablaError(`Embedding: paddingIdx must be an integer in [-${V}, ${V}), got ${p}`);
+  return p < 0 ? p + V : p;
+}
+
+/** Zeroes elements with probability p in training and scales the rest by 1/(1−p); identity in eval. */
 export class Dropout extends Module {
   constructor(
     readonly p = 0.5,
     readonly opts: { generator?: nb.Generator } = {},
   ) {
     super();
-    if (p < 0 || p > 1) throw new nb.NablaError(`Dropout: probability must be in [0, 1], got ${p}`);
+    if (!(p >= 0 && p <= 1)) throw new nb.NablaError(`Dropout: probability must be in [0, 1], got ${p}`);
   }
   forward(x: nb.Tensor): nb.Tensor {
     return F.dropout(x, this.p, { training: this.training, generator: this.opts.generator });
@@ -69,6 +147,7 @@ export class Dropout extends Module {
   }
 }
 
+/** Flattens dims startDim … endDim into one (default: all but the batch dim). */
 export class Flatten extends Module {
   constructor(
     readonly startDim = 1,
@@ -81,60 +160,22 @@ export class Flatten extends Module {
   }
 }
 
+/** Splits dim into the given sizes (one may be -1). */
+export class Unflatten extends Module {
+  constructor(
+    readonly dim: number,
+    readonly sizes: readonly number[],
+  ) {
+    super();
+  }
+  forward(x: nb.Tensor): nb.Tensor {
+    return x.unflatten(this.dim, this.sizes);
+  }
+}
+
+/** Returns its (first) input unchanged. */
 export class Identity extends Module {
   forward(x: nb.Tensor): nb.Tensor {
     return x;
-  }
-}
-
-/** An activation module wrapping a function of one tensor. */
-function activation(name: string, f: (x: nb.Tensor) => nb.Tensor) {
-  const cls = class extends Module {
-    forward(x: nb.Tensor): nb.Tensor {
-      return f(x);
-    }
-  };
-  Object.defineProperty(cls, "name", { value: name });
-  return cls;
-}
-
-export const ReLU = activation("ReLU", (x) => x.relu());
-export const Tanh = activation("Tanh", (x) => x.tanh());
-export const Sigmoid = activation("Sigmoid", (x) => x.sigmoid());
-export const SiLU = activation("SiLU", (x) => nb.silu(x));
-
-export class GELU extends Module {
-  constructor(readonly approximate: "none" | "tanh" = "none") {
-    super();
-  }
-  forward(x: nb.Tensor): nb.Tensor {
-    return nb.gelu(x, { approximate: this.approximate });
-  }
-}
-
-export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
-    super();
-  }
-  forward(x: nb.Tensor): nb.Tensor {
-    return nb.leakyRelu(x, this.negativeSlope);
-  }
-}
-
-export class Softmax extends Module {
-  constructor(readonly dim = -1) {
-    super();
-  }
-  forward(x: nb.Tensor): nb.Tensor {
-    return nb.softmax(x, this.dim);
-  }
-}
-
-export class LogSoftmax extends Module {
-  constructor(readonly dim = -1) {
-    super();
-  }
-  forward(x: nb.Tensor): nb.Tensor {
-    return nb.logSoftmax(x, this.dim);
   }
 }

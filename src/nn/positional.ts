@@ -15,17 +15,25 @@ export function sinusoidalTable(maxLen: number, dModel: number, dtype: nb.DType 
   return nb.fromArray(v, [maxLen, dModel], { dtype });
 }
 
-/** Adds the sinusoidal table to x [N, T, dModel] (batch first) from position `offset`. */
+/** Adds the sinusoidal table to x [..., T, dModel] from position `offset` (a non-persistent buffer `pe`). */
 export class SinusoidalPositionalEncoding extends Module {
   declare pe: nb.Tensor;
   constructor(
     readonly dModel: number,
     readonly maxLen = 5000,
+    opts: { dtype?: nb.DType } = {},
   ) {
     super();
-    this.registerBuffer("pe", sinusoidalTable(maxLen, dModel), { persistent: false });
+    this.registerBuffer("pe", sinusoidalTable(maxLen, dModel, opts.dtype ?? "float32"), {
+      persistent: false,
+    });
   }
+  /** x [..., T, dModel] → x + PE[offset … offset+T−1]. */
   forward(x: nb.Tensor, offset = 0): nb.Tensor {
+    if (x.ndim < 2 || x.shape.at(-1) !== this.dModel)
+      throw new nb.ShapeError(
+        `SinusoidalPositionalEncoding: input [${x.shape}] must be [..., T, dModel] with dModel = ${this.dModel}`,
+      );
     const T = x.shape.at(-2)!;
     if (offset + T > this.maxLen)
       throw new nb.ShapeError(
@@ -72,9 +80,11 @@ export class RotaryEmbedding extends Module {
 
   /** x [..., T, dim] → rotated x, for positions offset … offset+T−1. */
   forward(x: nb.Tensor, offset = 0): nb.Tensor {
+    if (x.ndim < 2 || x.shape.at(-1) !== this.dim)
+      throw new nb.ShapeError(
+        `RotaryEmbedding: input [${x.shape}] must be [..., T, dim] with dim = ${this.dim}`,
+      );
     const T = x.shape.at(-2)!;
-    if (x.shape.at(-1) !== this.dim)
-      throw new nb.ShapeError(`RotaryEmbedding: last dim of [${x.shape}] must be ${this.dim}`);
     const { cos, sin } = this.tables(offset + T, x.dtype);
     const half = this.dim / 2;
     const rotated = nb.cat([x.narrow(-1, half, half).neg(), x.narrow(-1, 0, half)], -1); // rotate_half
