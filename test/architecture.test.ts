@@ -20,6 +20,7 @@ const RANKS: [prefix: string, rank: number][] = [
   ["data/", 6],
   ["io/", 6],
   ["viz/", 6],
+  ["text/", 6],
   ["models/", 7],
   ["cli/", 8],
   ["web/", 8],
