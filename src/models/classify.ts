@@ -1,7 +1,7 @@
 // Training a classifier end to end, as `nabla train mlp|cnn` runs it: data, model, optimizer,
 // one evaluation on the test split per epoch, an atomic checkpoint per epoch, and exact resume
 // (model, optimizer, random state and history all come back from the checkpoint).
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as nb from "../index.js";
 import * as nn from "../nn/index.js";
@@ -155,6 +155,7 @@ export function trainClassifier(
   opts: { outDir: string; resume?: boolean; hooks?: ClassifyHooks },
 ): { model: nn.Module; history: EpochRecord[] } {
   const ckptPath = join(opts.outDir, CHECKPOINT_FILE);
+  mkdirSync(opts.outDir, { recursive: true });
   const data = loadClassificationData(cfg);
   nb.manualSeed(cfg.seed);
   const model = cfg.model === "cnn" ? smallCnn(data.classes) : mlp(data.inFeatures, cfg.hidden, data.classes);

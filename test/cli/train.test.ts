@@ -45,8 +45,11 @@ test("nabla train mlp on moons trains, checkpoints, draws curves, and resumes", 
     assert.match(r.stdout, /backend reference/);
     assert.match(r.stdout, /epoch 2\/2 +train loss [\d.]+ acc [\d.]+% +test loss [\d.]+ acc [\d.]+%/);
     assert.match(r.stdout, /done in [\d.]+ s: test accuracy [\d.]+%/);
-    assert.ok(existsSync(join(out, "checkpoint.safetensors")));
-    assert.match(readFileSync(join(out, "curves.svg"), "utf8"), /<svg[\s\S]*accuracy[\s\S]*<\/svg>/);
+    assert.ok(existsSync(join(out, "new", "dir", "checkpoint.safetensors")));
+    assert.match(
+      readFileSync(join(out, "new", "dir", "curves.svg"), "utf8"),
+      /<svg[\s\S]*accuracy[\s\S]*<\/svg>/,
+    );
     const resumed = nabla(...base, "--epochs", "3", "--resume");
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout, /resuming from .* at epoch 3/);
