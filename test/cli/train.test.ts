@@ -38,7 +38,7 @@ test("nabla train mlp on moons trains, checkpoints, draws curves, and resumes", 
       "--hidden",
       "16,16",
       "--out",
-      out,
+      join(out, "new", "dir"),
     ];
     const r = nabla(...base, "--epochs", "2");
     assert.equal(r.code, 0, r.stderr);
