@@ -40,12 +40,19 @@ export class BpeTokenizer implements Tokenizer {
       throw new NablaError(`${op}: preSplit must be "words" or "none", got ${JSON.stringify(preSplit)}`);
     if (256 + merges.length > MAX_VOCAB)
       throw new NablaError(`${op}: at most ${MAX_VOCAB - 256} merges, got ${merges.length}`);
+    if (!Array.isArray(merges)) throw new NablaError(`${op}: merges must be an array of [a, b] pairs`);
     this.bytes = Array.from({ length: 256 }, (_, i) => Uint8Array.of(i));
-    merges.forEach(([a, b], r) => {
+    merges.forEach((pair, r) => {
       const id = 256 + r;
-      for (const x of [a, b])
-        if (!(Number.isInteger(x) && x >= 0 && x < id))
-          throw new NablaError(`${op}: merges[${r}] = [${a}, ${b}] must pair tokens below ${id}`);
+      const ok =
+        Array.isArray(pair) &&
+        pair.length === 2 &&
+        pair.every((x) => Number.isInteger(x) && x >= 0 && x < id);
+      if (!ok)
+        throw new NablaError(
+          `${op}: merges[${r}] = ${JSON.stringify(pair)} must pair two tokens below ${id}`,
+        );
+      const [a, b] = pair;
       const key = a * MAX_VOCAB + b;
       if (this.ranks.has(key))
         throw new NablaError(`${op}: merges[${r}] = [${a}, ${b}] repeats an earlier merge`);

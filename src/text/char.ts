@@ -43,6 +43,7 @@ export class CharTokenizer implements Tokenizer {
   /** Use `CharTokenizer.fromText` or `fromJSON`; `chars` must be distinct single code points. */
   constructor(chars: readonly string[], unknown: string | null = null) {
     const op = "CharTokenizer";
+    if (!Array.isArray(chars)) throw new NablaError(`${op}: chars must be an array of characters`);
     chars.forEach((ch, i) => {
       if (!isOneCodePoint(ch))
         throw new NablaError(

@@ -153,7 +153,14 @@ test("bad ids and bad arguments are errors that say what is wrong", () => {
     () => BpeTokenizer.train(SAMPLE_TEXT, 300, { preSplit: "lines" as PreSplit }),
     /preSplit must be/,
   );
-  assert.throws(() => new BpeTokenizer([[97, 256]]), /merges\[0\] = \[97, 256\] must pair tokens below 256/);
+  assert.throws(
+    () => new BpeTokenizer([[97]] as unknown as [number, number][]),
+    /merges\[0\] = \[97\] must pair/,
+  );
+  assert.throws(
+    () => new BpeTokenizer([[97, 256]]),
+    /merges\[0\] = \[97,256\] must pair two tokens below 256/,
+  );
 });
 
 test("pre-split chunks always join back to the text, and a word takes the space before it", () => {

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  BpeTokenizer,
   CharTokenizer,
   DEFAULT_CORPUS,
   defaultCorpusPath,
@@ -64,4 +65,16 @@ test("unigramBaseline is the cross-entropy of the validation symbols under train
   const { train, val } = trainValSplit(SAMPLE_TEXT);
   const h = unigramBaseline(train, val);
   assert.ok(h > 2.5 && h < 3.5, `${h} nats`); // English characters: about 3 nats (4.3 bits)
+});
+
+test("byte-level BPE trains on the whole 1.2 MB corpus to 512 tokens in seconds, and round-trips it", () => {
+  const text = loadDefaultCorpus();
+  const t0 = performance.now();
+  const tok = BpeTokenizer.train(text, 512);
+  const seconds = (performance.now() - t0) / 1000;
+  assert.equal(tok.vocabSize, 512);
+  assert.ok(seconds < 20, `training took ${seconds.toFixed(1)} s`); // ~0.5 s on a 2-core machine
+  const ids = tok.encode(text);
+  assert.ok(ids.length < text.length / 1.8, `${ids.length} tokens for ${text.length} characters`);
+  assert.equal(tok.decode(ids), text);
 });
