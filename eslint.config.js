@@ -3,7 +3,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "build-check/", "node_modules/", "out/"] },
+  {
+    ignores: [
+      "dist/",
+      "build-check/",
+      "node_modules/",
+      "out/",
+      // AssemblyScript (own tsconfig) and the kernels built from it
+      "src/backend/wasm/assembly/",
+      "src/backend/wasm/generated/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,6 +11,7 @@ export { Generator, manualSeed, defaultGenerator } from "./util/rng.js";
 export { NablaError, ShapeError, UnsupportedError, NonFiniteError } from "./util/errors.js";
 export { getBackend, setBackend, listBackends, registerBackend } from "./backend/registry.js";
 export type { Backend, View, Buf, KernelName } from "./backend/interface.js";
+export { initWasm, createWasmBackend, OutOfMemoryError, type WasmOptions } from "./backend/wasm/init.js";
 export * from "./tensor/activations.js";
 export * from "./tensor/reductions.js";
 export * from "./tensor/softmax.js";

@@ -5,6 +5,9 @@ import { ReferenceBackend } from "./reference/backend.js";
 const backends = new Map<string, Backend>([["reference", new ReferenceBackend()]]);
 let current: Backend = backends.get("reference")!;
 
+/** How to load the backends that are registered on demand. */
+const HINTS: Record<string, string> = { wasm: " (load it first with `await nb.initWasm()`)" };
+
 export function registerBackend(b: Backend): void {
   backends.set(b.name, b);
 }
@@ -13,7 +16,9 @@ export function getBackend(name?: string): Backend {
   if (name === undefined) return current;
   const b = backends.get(name);
   if (!b)
-    throw new Error(`setBackend: unknown backend '${name}'; available: ${[...backends.keys()].join(", ")}`);
+    throw new Error(
+      `setBackend: unknown backend '${name}'; available: ${[...backends.keys()].join(", ")}${HINTS[name] ?? ""}`,
+    );
   return b;
 }
 

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as nb from "../../src/index.js";
+import "../backend/select.js"; // NABLA_BACKEND=wasm replays the fixtures on that backend
 
 export interface TensorDesc {
   shape: number[];

@@ -1,0 +1,13 @@
+// The nabla kernels module: every function the JS side (src/backend/wasm/kernels.ts) calls.
+// Memory is imported (and may be shared); the module allocates nothing itself.
+export { copy, fill32, fill64, fill8, where } from "./copy";
+export { binaryF32, unaryF32 } from "./elementwise";
+export { reduceInner, reduceOuter, scanF32 } from "./reduce";
+export { matmulF32 } from "./matmul";
+export { badIndex, gather, scatterAdd } from "./index-ops";
+export { col2im, im2col } from "./conv";
+
+/** The first byte the JS allocator may hand out: everything below holds the module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}

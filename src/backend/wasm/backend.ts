@@ -1,0 +1,440 @@
+// The WebAssembly backend: buffers live in one WebAssembly.Memory (see memory.ts) and the kernels
+// run as SIMD128 WebAssembly (assembly/). float32 runs natively for every kernel, as do the
+// dtype-agnostic ones (fill, copy, where, gather) for every dtype and scatterAdd for float64/int32.
+// Everything else (float64/int32/bool arithmetic, reductions and matmul) runs the reference
+// backend's kernels over typed-array views of the same memory, so `supports` is true everywhere
+// and the results are the oracle's own. `counts` records which path each call took.
+import type {
+  Backend,
+  BinaryOp,
+  Buf,
+  ConvGeometry,
+  KernelName,
+  ReduceOp,
+  ScanOp,
+  UnaryOp,
+  View,
+} from "../interface.js";
+import type { DType, TypedArray } from "../../util/dtype.js";
+import * as ew from "../reference/elementwise.js";
+import { reduce as refReduce, scan as refScan } from "../reference/reduce.js";
+import { matmul as refMatmul } from "../reference/matmul.js";
+import { gather as refGather, scatterAdd as refScatterAdd } from "../reference/index-ops.js";
+import { col2im as refCol2im, im2col as refIm2col } from "../reference/conv.js";
+import { ARGS, BINARY_CODE, DTYPE_CODE, MATMUL, REDUCE_CODE, UNARY_CODE } from "./abi.js";
+import type { Loaded } from "./loader.js";
+import { Heap } from "./memory.js";
+import { convArgs, merge, offsetsOfGroup, rowsOf, writeIterArgs } from "./plan.js";
+
+const WIDTH: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+const CTOR = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
+
+class WasmBuf implements Buf {
+  constructor(
+    readonly dtype: DType,
+    readonly size: number,
+    /** Byte address in the heap; -1 once freed. */
+    public ptr: number,
+    /** The block's size class in bytes (what the heap needs back). */
+    readonly block: number,
+    readonly owner: WasmBackend,
+  ) {}
+}
+
+/** Which dtypes each kernel runs natively (by its main input's dtype). */
+const NATIVE: Record<KernelName, readonly DType[]> = {
+  fill: ["float32", "float64", "int32", "bool"],
+  copy: ["float32", "float64", "int32", "bool"],
+  where: ["float32", "float64", "int32", "bool"],
+  gather: ["float32", "float64", "int32", "bool"],
+  scatterAdd: ["float32", "float64", "int32"],
+  unary: ["float32"],
+  binary: ["float32"],
+  reduce: ["float32"],
+  scan: ["float32"],
+  matmul: ["float32"],
+  im2col: ["float32"],
+  col2im: ["float32"],
+};
+
+const IDENTITY: Partial<Record<ReduceOp, number>> = { sum: 0, prod: 1 };
+
+export class WasmBackend implements Backend {
+  readonly heap: Heap;
+  /** Calls per kernel that ran in WebAssembly and that fell back to the reference kernels. */
+  readonly counts = {} as Record<KernelName, { native: number; fallback: number }>;
+  /** The loaded module and memory, for worker threads (later) to instantiate on the same heap. */
+  readonly loaded: Loaded;
+  private readonly k: Loaded["exports"];
+  private readonly args: number;
+  private readonly finalizer: FinalizationRegistry<[number, number]>;
+  private scratch = { ptr: 0, block: 0 };
+  private readonly bits = new Float64Array(1);
+
+  constructor(
+    loaded: Loaded,
+    readonly name = "wasm",
+  ) {
+    this.loaded = loaded;
+    this.k = loaded.exports;
+    this.heap = new Heap(loaded.memory, this.k.heapBase(), loaded.maxBytes);
+    this.args = this.heap.alloc(ARGS.WORDS * 4, "kernel arguments").ptr;
+    this.finalizer = new FinalizationRegistry(([ptr, block]) => this.heap.release(ptr, block));
+    for (const k of Object.keys(NATIVE) as KernelName[]) this.counts[k] = { native: 0, fallback: 0 };
+  }
+
+  supports(_kernel: KernelName, _dtype: DType): boolean {
+    return true;
+  }
+
+  /** Whether `kernel` runs in WebAssembly for `dtype` (otherwise the reference kernel runs on the heap). */
+  isNative(kernel: KernelName, dtype: DType): boolean {
+    return NATIVE[kernel].includes(dtype);
+  }
+
+  alloc(dtype: DType, size: number): Buf {
+    const { ptr, size: block } = this.heap.alloc(size * WIDTH[dtype], `${dtype}[${size}]`);
+    const buf = new WasmBuf(dtype, size, ptr, block, this);
+    this.finalizer.register(buf, [ptr, block], buf);
+    return buf;
+  }
+  free(buf: Buf): void {
+    const b = this.own(buf);
+    this.finalizer.unregister(b);
+    this.heap.release(b.ptr, b.block);
+    b.ptr = -1;
+  }
+  write(buf: Buf, src: ArrayLike<number>, offset = 0): void {
+    const d = this.typed(buf);
+    if (offset < 0 || offset + src.length > d.length)
+      throw new RangeError(
+        `wasm backend: writing ${src.length} values at ${offset} overflows a buffer of ${d.length}`,
+      );
+    if (buf.dtype === "bool") for (let i = 0; i < src.length; i++) d[offset + i] = src[i] ? 1 : 0;
+    else d.set(src, offset);
+  }
+  async read(buf: Buf): Promise<TypedArray> {
+    return this.readSync(buf);
+  }
+  /** A copy of the buffer's values (never a view: the heap moves when it grows). */
+  readSync(buf: Buf): TypedArray {
+    return this.typed(buf).slice();
+  }
+
+  fill(dst: View, value: number): void {
+    if (size(dst) === 0) return;
+    if (!writeIterArgs(this.argWords(), dst.shape, [dst]))
+      return this.fallback("fill", () => ew.fill(this.data, dst, value));
+    this.count("fill", true);
+    const p = this.ptr(dst);
+    if (dst.dtype === "float64") this.k.fill64(p, value, this.args);
+    else if (dst.dtype === "bool") this.k.fill8(p, value !== 0 ? 1 : 0, this.args);
+    else {
+      // the element's bit pattern, converted as storing into a typed array of its dtype would
+      const t = new CTOR[dst.dtype](this.bits.buffer, 0, 1);
+      t[0] = value;
+      this.k.fill32(p, new Int32Array(this.bits.buffer, 0, 1)[0]!, this.args);
+    }
+  }
+
+  copy(src: View, dst: View): void {
+    if (size(dst) === 0) return;
+    if (!writeIterArgs(this.argWords(), dst.shape, [src, dst]))
+      return this.fallback("copy", () => ew.copy(this.data, src, dst));
+    this.count("copy", true);
+    this.k.copy(DTYPE_CODE[src.dtype], this.ptr(src), DTYPE_CODE[dst.dtype], this.ptr(dst), this.args);
+  }
+
+  unary(op: UnaryOp, x: View, out: View): void {
+    const code = UNARY_CODE[op];
+    const outDtype = op === "logicalNot" || op === "isnan" || op === "isinf" ? "bool" : "float32";
+    if (code === undefined || x.dtype !== "float32" || out.dtype !== outDtype)
+      return this.fallback("unary", () => ew.unary(this.data, op, x, out));
+    if (size(out) === 0) return;
+    if (!writeIterArgs(this.argWords(), out.shape, [x, out]))
+      return this.fallback("unary", () => ew.unary(this.data, op, x, out));
+    this.count("unary", true);
+    this.k.unaryF32(code, this.ptr(x), this.ptr(out), this.args);
+  }
+
+  binary(op: BinaryOp, a: View, b: View, out: View): void {
+    const code = BINARY_CODE[op];
+    const outDtype = code !== undefined && code >= BINARY_CODE.eq! ? "bool" : "float32";
+    if (code === undefined || a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== outDtype)
+      return this.fallback("binary", () => ew.binary(this.data, op, a, b, out));
+    if (size(out) === 0) return;
+    if (!writeIterArgs(this.argWords(), out.shape, [a, b, out]))
+      return this.fallback("binary", () => ew.binary(this.data, op, a, b, out));
+    this.count("binary", true);
+    this.k.binaryF32(code, this.ptr(a), this.ptr(b), this.ptr(out), this.args);
+  }
+
+  where(cond: View, a: View, b: View, out: View): void {
+    if (cond.dtype !== "bool" || a.dtype !== out.dtype || b.dtype !== out.dtype)
+      return this.fallback("where", () => ew.where(this.data, cond, a, b, out));
+    if (size(out) === 0) return;
+    if (!writeIterArgs(this.argWords(), out.shape, [cond, a, b, out]))
+      return this.fallback("where", () => ew.where(this.data, cond, a, b, out));
+    this.count("where", true);
+    this.k.where(WIDTH[out.dtype], this.ptr(cond), this.ptr(a), this.ptr(b), this.ptr(out), this.args);
+  }
+
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void {
+    const arg = op === "argmax" || op === "argmin";
+    if (x.dtype !== "float32" || out.dtype !== (arg ? "int32" : "float32"))
+      return this.fallback("reduce", () => refReduce(this.data, op, x, axes, out));
+    this.count("reduce", true);
+    const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const R = merge(
+      axes.map((i) => x.shape[i]!),
+      axes.map((i) => x.strides[i]!),
+    );
+    const K = merge(
+      kept.map((i) => x.shape[i]!),
+      kept.map((i) => x.strides[i]!),
+    );
+    let m = 1;
+    for (const i of axes) m *= x.shape[i]!;
+    let n = 1;
+    for (const i of kept) n *= x.shape[i]!;
+    if (n === 0) return;
+    if (m === 0) {
+      if (IDENTITY[op] === undefined)
+        throw new RangeError(`reduce: ${op} over an empty dimension has no identity`);
+      this.typed(out.buf).fill(IDENTITY[op], out.offset, out.offset + n);
+      return;
+    }
+    const code = REDUCE_CODE[op];
+    const kRows = rowsOf(K);
+    // walk along whichever group has the smaller innermost stride, as the reference does
+    const rs = R.strides.length ? Math.abs(R.strides[R.strides.length - 1]!) : 0;
+    const ks = K.strides.length ? Math.abs(K.strides[K.strides.length - 1]!) : Infinity;
+    if (rs <= ks) {
+      const rRows = rowsOf(R);
+      const t = this.temp([rRows.starts, kRows.starts], 0);
+      try {
+        this.k.reduceInner(
+          code,
+          this.ptr(x) + x.offset * 4,
+          t.at[0]!,
+          rRows.starts.length,
+          rRows.n,
+          rRows.stride,
+          t.at[1]!,
+          kRows.starts.length,
+          kRows.n,
+          kRows.stride,
+          this.ptr(out) + out.offset * 4,
+        );
+      } finally {
+        this.heap.release(t.ptr, t.block);
+      }
+    } else {
+      const rOffs = offsetsOfGroup(R);
+      const t = this.temp([rOffs, kRows.starts], n * 12);
+      try {
+        this.k.reduceOuter(
+          code,
+          this.ptr(x) + x.offset * 4,
+          t.at[0]!,
+          rOffs.length,
+          t.at[1]!,
+          kRows.starts.length,
+          kRows.n,
+          kRows.stride,
+          t.at[2]!,
+          t.at[2]! + n * 8,
+          this.ptr(out) + out.offset * 4,
+          n,
+        );
+      } finally {
+        this.heap.release(t.ptr, t.block);
+      }
+    }
+  }
+
+  scan(op: ScanOp, x: View, axis: number, out: View): void {
+    if (x.dtype !== "float32" || out.dtype !== "float32")
+      return this.fallback("scan", () => refScan(this.data, op, x, axis, out));
+    if (size(out) === 0) return;
+    const others = x.shape.map((s, i) => (i === axis ? 1 : s));
+    if (!writeIterArgs(this.argWords(), others, [x, out]))
+      return this.fallback("scan", () => refScan(this.data, op, x, axis, out));
+    this.count("scan", true);
+    const n = x.shape[axis]!;
+    this.k.scanF32(
+      op === "sum" ? 0 : 1,
+      this.ptr(x),
+      this.ptr(out),
+      n,
+      x.strides[axis]!,
+      out.strides[axis]!,
+      this.args,
+    );
+  }
+
+  matmul(a: View, b: View, out: View): void {
+    if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32")
+      return this.fallback("matmul", () => refMatmul(this.data, a, b, out));
+    this.count("matmul", true);
+    const [B, M, K] = a.shape as [number, number, number];
+    const N = b.shape[2]!;
+    if (B === 0 || M === 0 || N === 0) return;
+    const { KC, MC, NC, MR, NR } = MATMUL;
+    const kc = Math.min(K, KC);
+    const packA = kc * Math.ceil(Math.min(M, MC) / MR) * MR * 4;
+    const packB = kc * Math.ceil(Math.min(N, NC) / NR) * NR * 4;
+    const s = this.scratchFor(packA + packB + MR * NR * 4);
+    this.k.matmulF32(
+      this.ptr(a) + a.offset * 4,
+      a.strides[0]!,
+      a.strides[1]!,
+      a.strides[2]!,
+      this.ptr(b) + b.offset * 4,
+      b.strides[0]!,
+      b.strides[1]!,
+      b.strides[2]!,
+      this.ptr(out) + out.offset * 4,
+      B,
+      M,
+      K,
+      N,
+      s,
+      s + packA,
+      s + packA + packB,
+    );
+  }
+
+  gather(x: View, axis: number, index: View, out: View): void {
+    if (index.dtype !== "int32" || x.dtype !== out.dtype)
+      return this.fallback("gather", () => refGather(this.data, x, axis, index, out));
+    if (size(index) === 0) return;
+    const xz = { strides: x.strides.map((s, i) => (i === axis ? 0 : s)), offset: x.offset };
+    if (!writeIterArgs(this.argWords(), index.shape, [xz, index, out]))
+      return this.fallback("gather", () => refGather(this.data, x, axis, index, out));
+    this.count("gather", true);
+    const n = x.shape[axis]!;
+    const ok = this.k.gather(
+      WIDTH[x.dtype],
+      this.ptr(x),
+      x.strides[axis]!,
+      n,
+      this.ptr(index),
+      this.ptr(out),
+      this.args,
+    );
+    if (!ok)
+      throw new RangeError(
+        `gather: index ${this.k.badIndex()} is out of bounds for dim ${axis} of size ${n}`,
+      );
+  }
+
+  scatterAdd(dst: View, axis: number, index: View, src: View): void {
+    if (index.dtype !== "int32" || dst.dtype !== src.dtype || dst.dtype === "bool")
+      return this.fallback("scatterAdd", () => refScatterAdd(this.data, dst, axis, index, src));
+    if (size(index) === 0) return;
+    const dz = { strides: dst.strides.map((s, i) => (i === axis ? 0 : s)), offset: dst.offset };
+    if (!writeIterArgs(this.argWords(), index.shape, [dz, index, src]))
+      return this.fallback("scatterAdd", () => refScatterAdd(this.data, dst, axis, index, src));
+    this.count("scatterAdd", true);
+    const n = dst.shape[axis]!;
+    const ok = this.k.scatterAdd(
+      DTYPE_CODE[dst.dtype],
+      this.ptr(dst),
+      dst.strides[axis]!,
+      n,
+      this.ptr(index),
+      this.ptr(src),
+      this.args,
+    );
+    if (!ok)
+      throw new RangeError(
+        `scatterAdd: index ${this.k.badIndex()} is out of bounds for dim ${axis} of size ${n}`,
+      );
+  }
+
+  im2col(x: View, g: ConvGeometry, out: View): void {
+    if (x.dtype !== "float32" || out.dtype !== "float32")
+      return this.fallback("im2col", () => refIm2col(this.data, x, g, out));
+    this.count("im2col", true);
+    if (size(out) === 0) return;
+    this.argWords().set(convArgs(x, out, g));
+    this.k.im2col(this.ptr(x), this.ptr(out) + out.offset * 4, g.padValue, this.args);
+  }
+
+  col2im(cols: View, g: ConvGeometry, out: View): void {
+    if (cols.dtype !== "float32" || out.dtype !== "float32")
+      return this.fallback("col2im", () => refCol2im(this.data, cols, g, out));
+    this.count("col2im", true);
+    if (size(cols) === 0 || size(out) === 0) return;
+    this.argWords().set(convArgs(out, cols, g));
+    this.k.col2im(this.ptr(cols), this.ptr(out), this.args);
+  }
+
+  // --- helpers
+
+  /** The buffer's values as a typed array over the heap (valid until the next allocation). */
+  private typed(buf: Buf): TypedArray {
+    const b = this.own(buf);
+    return new CTOR[b.dtype](this.heap.bytes as ArrayBuffer, b.ptr, b.size);
+  }
+  /** What the reference kernels read and write through: views of the same heap. */
+  private readonly data = (v: View): TypedArray => this.typed(v.buf);
+
+  private own(buf: Buf): WasmBuf {
+    if (!(buf instanceof WasmBuf) || buf.owner !== this)
+      throw new Error(
+        `${this.name} backend: a buffer of another backend reached it; create or copy tensors on one backend`,
+      );
+    if (buf.ptr < 0) throw new Error(`${this.name} backend: a buffer was used after free()`);
+    return buf;
+  }
+  private ptr(v: View): number {
+    return this.own(v.buf).ptr;
+  }
+
+  private argWords(): Int32Array {
+    return new Int32Array(this.heap.bytes, this.args, ARGS.WORDS);
+  }
+
+  private count(k: KernelName, native: boolean): void {
+    if (native) this.counts[k].native++;
+    else this.counts[k].fallback++;
+  }
+  private fallback(k: KernelName, run: () => void): void {
+    this.count(k, false);
+    run();
+  }
+
+  /** One temporary block holding the given int32 arrays (then `extra` bytes); their addresses in `at`. */
+  private temp(arrays: Int32Array[], extra: number): { ptr: number; block: number; at: number[] } {
+    const sizes = arrays.map((a) => Math.ceil((a.length * 4) / 16) * 16);
+    const total = sizes.reduce((s, x) => s + x, 0) + extra;
+    const { ptr, size: block } = this.heap.alloc(total, "kernel scratch");
+    const at: number[] = [];
+    let p = ptr;
+    arrays.forEach((a, i) => {
+      at.push(p);
+      new Int32Array(this.heap.bytes, p, a.length).set(a);
+      p += sizes[i]!;
+    });
+    at.push(p);
+    return { ptr, block, at };
+  }
+
+  /** A kept scratch block of at least `bytes` (matmul packing), grown as needed. */
+  private scratchFor(bytes: number): number {
+    if (this.scratch.block < bytes) {
+      if (this.scratch.block) this.heap.release(this.scratch.ptr, this.scratch.block);
+      const s = this.heap.alloc(bytes, "matmul packing scratch");
+      this.scratch = { ptr: s.ptr, block: s.size };
+    }
+    return this.scratch.ptr;
+  }
+}
+
+function size(v: View): number {
+  let n = 1;
+  for (const d of v.shape) n *= d;
+  return n;
+}

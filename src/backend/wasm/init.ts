@@ -1,0 +1,45 @@
+// Loading the WebAssembly backend: `await nb.initWasm()` compiles the kernels (asynchronously, as
+// browsers require), registers the backend as "wasm", and `nb.setBackend("wasm")` then selects it.
+// The kernels and their JS glue are imported dynamically, so programs that never call initWasm
+// never load them.
+import type { Backend } from "../interface.js";
+import { getBackend, listBackends, registerBackend } from "../registry.js";
+import type { LoadOptions } from "./loader.js";
+import type { WasmBackend } from "./backend.js";
+
+export { OutOfMemoryError } from "./errors.js";
+
+export interface WasmOptions extends LoadOptions {
+  /** The name to register the backend under (default "wasm"). */
+  name?: string;
+}
+
+/** A new WebAssembly backend with its own heap, not registered (for a second or smaller heap). */
+export async function createWasmBackend(opts: WasmOptions = {}): Promise<WasmBackend> {
+  const [{ loadKernels }, { WasmBackend }] = await Promise.all([
+    import("./loader.js"),
+    import("./backend.js"),
+  ]);
+  return new WasmBackend(await loadKernels(opts), opts.name ?? "wasm");
+}
+
+const pending = new Map<string, Promise<Backend>>();
+
+/**
+ * Loads and registers the WebAssembly backend (once per name; later calls return the same one,
+ * whatever their options). Select it with `setBackend("wasm")`.
+ */
+export function initWasm(opts: WasmOptions = {}): Promise<Backend> {
+  const name = opts.name ?? "wasm";
+  if (listBackends().includes(name)) return Promise.resolve(getBackend(name));
+  let p = pending.get(name);
+  if (!p) {
+    p = createWasmBackend(opts).then((b) => {
+      registerBackend(b);
+      return b;
+    });
+    p.catch(() => pending.delete(name));
+    pending.set(name, p);
+  }
+  return p;
+}
