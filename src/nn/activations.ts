@@ -4,29 +4,67 @@ import * as nb from "../index.js";
 import * as F from "./functional.js";
 import { Module, Parameter } from "./module.js";
 
-/** An activation module without options, wrapping a function of one tensor. */
-function activation(name: string, f: (x: nb.Tensor) => nb.Tensor) {
-  const cls = class extends Module {
-    forward(x: nb.Tensor): nb.Tensor {
-      return f(x);
-    }
-  };
-  Object.defineProperty(cls, "name", { value: name });
-  return cls;
+// the activations without options
+export class ReLU extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.relu(x);
+  }
 }
-
-export const ReLU = activation("ReLU", (x) => nb.relu(x));
-export const ReLU6 = activation("ReLU6", (x) => nb.relu6(x));
-export const SELU = activation("SELU", (x) => nb.selu(x));
-export const SiLU = activation("SiLU", (x) => nb.silu(x));
-export const Mish = activation("Mish", (x) => nb.mish(x));
-export const Sigmoid = activation("Sigmoid", (x) => nb.sigmoid(x));
-export const Tanh = activation("Tanh", (x) => nb.tanh(x));
-export const Softsign = activation("Softsign", (x) => nb.softsign(x));
-export const Tanhshrink = activation("Tanhshrink", (x) => nb.tanhshrink(x));
-export const Hardsigmoid = activation("Hardsigmoid", (x) => nb.hardsigmoid(x));
-export const Hardswish = activation("Hardswish", (x) => nb.hardswish(x));
-export const LogSigmoid = activation("LogSigmoid", (x) => nb.logSigmoid(x));
+export class ReLU6 extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.relu6(x);
+  }
+}
+export class SELU extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.selu(x);
+  }
+}
+export class SiLU extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.silu(x);
+  }
+}
+export class Mish extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.mish(x);
+  }
+}
+export class Sigmoid extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.sigmoid(x);
+  }
+}
+export class Tanh extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.tanh(x);
+  }
+}
+export class Softsign extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.softsign(x);
+  }
+}
+export class Tanhshrink extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.tanhshrink(x);
+  }
+}
+export class Hardsigmoid extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.hardsigmoid(x);
+  }
+}
+export class Hardswish extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.hardswish(x);
+  }
+}
+export class LogSigmoid extends Module {
+  forward(x: nb.Tensor): nb.Tensor {
+    return nb.logSigmoid(x);
+  }
+}
 
 export class GELU extends Module {
   constructor(readonly approximate: "none" | "tanh" = "none") {

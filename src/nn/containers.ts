@@ -34,13 +34,25 @@ abstract class Container<M extends Module> extends Module {
   }
 }
 
-/** Runs its modules in order; `new Sequential(a, b)` names them "0", "1", `new Sequential({ fc: a })` by key. */
+type Named<M> = Record<string, M> | Map<string, M> | readonly (readonly [string, M])[];
+/** [key, module] pairs of a record, a Map or a list of pairs (the latter two keep integer-like keys in order). */
+const pairs = <M>(x: Named<M>): (readonly [string, M])[] =>
+  x instanceof Map
+    ? [...x]
+    : Array.isArray(x)
+      ? [...(x as readonly (readonly [string, M])[])]
+      : Object.entries(x);
+
+/**
+ * Runs its modules in order: `new Sequential(a, b)` names them "0", "1"; `new Sequential({ fc: a })`
+ * (or a Map, or [key, module] pairs) by key.
+ */
 export class Sequential extends Container<Module> {
-  constructor(...layers: Module[] | [Record<string, Module>]) {
+  constructor(...layers: Module[] | [Named<Module>]) {
     super();
     const [first] = layers;
     if (layers.length === 1 && first !== undefined && !(first instanceof Module))
-      for (const [k, m] of Object.entries(first)) this.put("Sequential", k, m);
+      for (const [k, m] of pairs(first as Named<Module>)) this.put("Sequential", k, m);
     else (layers as Module[]).forEach((m, i) => this.put("Sequential", String(i), m));
   }
   at(i: number): Module {
@@ -77,10 +89,14 @@ export class ModuleList<M extends Module = Module> extends Container<M> {
   }
 }
 
+/**
+ * Modules by key, in insertion order. A plain object lists integer-like keys first (JavaScript's
+ * rule); give a Map or [key, module] pairs to keep another order.
+ */
 export class ModuleDict<M extends Module = Module> extends Container<M> {
-  constructor(modules: Record<string, M> = {}) {
+  constructor(modules: Named<M> = {}) {
     super();
-    for (const [k, m] of Object.entries(modules)) this.set(k, m);
+    for (const [k, m] of pairs(modules)) this.set(k, m);
   }
   set(key: string, m: M): this {
     this.put("ModuleDict", key, m);

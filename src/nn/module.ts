@@ -217,19 +217,15 @@ export abstract class Module {
 
   /**
    * Every state entry as PyTorch's state_dict walks them: own parameters, own persistent buffers,
-   * then each child's under its prefix. Tied parameters appear under every name, as in PyTorch.
+   * then each child's under its prefix. Shared parameters and submodules appear under every name,
+   * as in PyTorch.
    */
   private stateEntries(prefix = ""): [string, nb.Tensor][] {
     const out: [string, nb.Tensor][] = [];
     const entries = this.ownEntries();
     for (const [k, v] of entries) if (v instanceof Parameter) out.push([prefix + k, v]);
     for (const [k, v, persistent] of this.ownBuffers()) if (persistent) out.push([prefix + k, v]);
-    const seen = new Set<Module>();
-    for (const [k, v] of entries)
-      if (v instanceof Module && !seen.has(v)) {
-        seen.add(v);
-        out.push(...v.stateEntries(`${prefix}${k}.`));
-      }
+    for (const [k, v] of entries) if (v instanceof Module) out.push(...v.stateEntries(`${prefix}${k}.`));
     return out;
   }
 
