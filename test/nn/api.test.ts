@@ -257,3 +257,26 @@ test("BatchNorm: eval uses the running statistics, resetRunningStats restores th
     [[0, 0], [1, 1], 0],
   );
 });
+
+test("thin wrapper modules compute what their functions do", () => {
+  const x = nb.randn([2, 3, 4, 4]);
+  const same = (m: nn.Module, y: nb.Tensor, ...args: nb.Tensor[]) =>
+    assert.deepEqual((m.forward(...(args.length ? args : [x])) as nb.Tensor).tolist(), y.tolist());
+  same(new nn.MaxPool2d(2), nb.maxPool2d(x, 2));
+  same(new nn.AvgPool2d(3, { stride: 1, padding: 1 }), nb.avgPool2d(x, 3, { stride: 1, padding: 1 }));
+  same(new nn.AdaptiveAvgPool2d([1, 2]), nb.adaptiveAvgPool2d(x, [1, 2]));
+  const s = x.flatten(2);
+  same(new nn.MaxPool1d(3, { stride: 2 }), nb.maxPool1d(s, 3, { stride: 2 }), s);
+  same(new nn.AvgPool1d(2), nb.avgPool1d(s, 2), s);
+  same(new nn.AdaptiveAvgPool1d(5), nb.adaptiveAvgPool1d(s, 5), s);
+  same(new nn.Flatten(), x.reshape(2, 48));
+  same(new nn.Unflatten(1, [3, 1]), x.reshape(2, 3, 1, 4, 4));
+  same(new nn.Identity(), x);
+  same(new nn.Softmax(1), nb.softmax(x, 1));
+  same(new nn.LogSoftmax(), nb.logSoftmax(x, -1));
+  same(new nn.GELU(), nb.gelu(x));
+  same(new nn.ReLU(), nb.relu(x));
+  same(new nn.CosineSimilarity({ dim: 1 }), nn.functional.cosineSimilarity(x, x.flip(3), 1), x, x.flip(3));
+  const y = nb.randn([2, 3, 4, 4]);
+  same(new nn.MSELoss({ reduction: "sum" }), nn.functional.mseLoss(x, y, { reduction: "sum" }), x, y);
+});
