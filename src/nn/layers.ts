@@ -104,6 +104,10 @@ export class Embedding extends Module {
       throw new nb.ShapeError(
         `Embedding.fromPretrained: embeddings must be 2-D [V, D], got [${embeddings.shape}]`,
       );
+    if (embeddings.dtype !== "float32" && embeddings.dtype !== "float64")
+      throw new nb.NablaError(
+        `Embedding.fromPretrained: embeddings must be float32 or float64, got ${embeddings.dtype}`,
+      );
     const [V, D] = embeddings.shape as [number, number];
     const e = new Embedding(V, D, { dtype: embeddings.dtype, paddingIdx: opts.paddingIdx });
     nb.noGrad(() => e.weight.copy_(embeddings));

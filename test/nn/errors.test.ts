@@ -41,6 +41,10 @@ test("layer shape errors", () => {
     /Embedding: paddingIdx must be an integer in \[-5, 5\), got 5/,
   );
   assert.throws(() => new nn.Embedding(5, 2).forward(int([1, 5])), /embedding: index 5 is out of bounds/);
+  assert.throws(
+    () => nn.Embedding.fromPretrained(nb.tensor([[1, 2]])),
+    /Embedding.fromPretrained: embeddings must be float32 or float64, got int32/,
+  );
   assert.throws(() => new nn.Dropout(1.5), /Dropout: probability must be in \[0, 1\], got 1.5/);
   assert.throws(() => new nn.RotaryEmbedding(5), /RotaryEmbedding: dim must be even, got 5/);
   assert.throws(
