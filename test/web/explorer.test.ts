@@ -112,3 +112,31 @@ test("typing expressions: variables appear, a shared variable's grads add up, mi
   await site.screenshot(page, "explorer-mlp");
   assert.deepEqual(errors, []);
 });
+
+test("without WebAssembly the page says so and shows the graph as DOT text; backprop still works", async () => {
+  const { page, errors } = await site.open("explorer.html", () => {
+    delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+  });
+  await page.waitForSelector("body[data-ready]");
+  await page.waitForSelector('#notes li[data-topic="WebAssembly"]');
+  await page.waitForSelector('#graph[data-render="dot"]');
+  assert.match(
+    await page.locator("#graph").innerText(),
+    /Graphviz could not draw the graph.*\n*digraph G \{/,
+  );
+  await page.click("#finish");
+  const x1 = Number(await page.locator('#leaves tr[data-name="x1"]').getAttribute("data-grad"));
+  assert.ok(Math.abs(x1 - -1.5) < 1e-12, String(x1));
+  assert.deepEqual(errors, []);
+});
+
+test("the front page links to the three pages", async () => {
+  const { page, errors } = await site.open("index.html");
+  const links = await page.locator(".cards a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  assert.deepEqual(links, ["explorer.html", "playground.html", "gpt.html"]);
+  await site.screenshot(page, "index");
+  await page.click('.cards a[href="playground.html"]');
+  await page.waitForSelector("body[data-ready]");
+  assert.equal(await page.title(), "Network playground · nabla");
+  assert.deepEqual(errors, []);
+});

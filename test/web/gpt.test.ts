@@ -99,3 +99,21 @@ test("settings that cannot build a model are named, not run", async () => {
   assert.ok(await page.locator("#pause").isDisabled());
   assert.deepEqual(errors, []);
 });
+
+test("without Web Workers the page says so and still trains on its main thread", async () => {
+  const { page, errors } = await site.open("gpt.html", () => {
+    delete (globalThis as { Worker?: unknown }).Worker;
+  });
+  await page.waitForSelector("body[data-ready]");
+  assert.equal(await page.getAttribute("body", "data-ready"), "main-thread");
+  assert.match(await page.locator("#notes").innerText(), /this browser has no Web Workers.*main thread/);
+  const settings = { nLayer: 1, nHead: 1, nEmbd: 8, blockSize: 8, batchSize: 4, steps: 5 };
+  for (const [k, v] of Object.entries(settings)) await page.fill(`#${k}`, String(v));
+  await page.click("#train");
+  await page.waitForFunction(
+    () => document.querySelector("#progress-text")?.getAttribute("data-step") === "5",
+  );
+  await page.click("#sample");
+  await page.waitForFunction(() => document.querySelector("#sample-output")?.hasAttribute("data-generated"));
+  assert.deepEqual(errors, []);
+});

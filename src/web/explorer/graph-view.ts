@@ -54,6 +54,13 @@ export async function renderGraph(
     mark(`v${highlight.current}_op`, "current");
   }
   for (const i of highlight.receiving ?? []) mark(`v${i}`, "receiving");
+  // A wide graph scrolls: bring the node being stepped into view.
+  const current = byTitle.get(`v${highlight.current}`);
+  if (current && container.scrollWidth > container.clientWidth) {
+    const box = current.getBoundingClientRect();
+    const frame = container.getBoundingClientRect();
+    container.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+  }
   return true;
 }
 

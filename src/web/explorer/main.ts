@@ -111,8 +111,8 @@ function renderLeaves(): void {
       "tr",
       { "data-name": name, "data-grad": String(v.grad) },
       h("td", { class: "mono" }, name),
-      h("td", {}, exact(v.data)),
-      h("td", { class: "grad" }, graph?.stepper.position ? exact(v.grad) : "—"),
+      h("td", { title: exact(v.data) }, fmt(v.data, 12)),
+      h("td", { class: "grad", title: exact(v.grad) }, graph?.stepper.position ? fmt(v.grad, 12) : "—"),
     ),
   );
   byId("leaves")
