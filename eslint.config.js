@@ -9,6 +9,8 @@ export default tseslint.config(
       "build-check/",
       "node_modules/",
       "out/",
+      ".tmp/",
+      "dist-web/",
       // AssemblyScript (own tsconfig) and the kernels built from it
       "src/backend/wasm/assembly/",
       "src/backend/wasm/generated/",
