@@ -21,6 +21,8 @@ import { checkSettings, DEFAULT_GPT_SETTINGS } from "../../src/web/gpt/settings.
 import { TEXTS } from "../../src/web/gpt/texts.js";
 import { describeNode, localRule, nameValues } from "../../src/web/explorer/explain.js";
 import { serveStatic, type StaticServer } from "../../scripts/serve-web.js";
+import { playgroundHost, type PlaygroundOut } from "../../src/web/playground/host.js";
+import { gptHost, type GptOut } from "../../src/web/gpt/host.js";
 
 test("playground settings round-trip through the URL; bad fields fall back to defaults and are named", () => {
   const c: PlaygroundConfig = {
@@ -145,6 +147,92 @@ test("the explorer names unnamed values and writes each op's local derivative", 
   );
   assert.equal(describeNode(order[2]!), "n1 · 3");
   assert.equal(describeNode(order[3]!), "exp(n2)");
+});
+
+/** Collects a host's messages; `until` resolves at the first one that passes the test. */
+function collect<Out>() {
+  const seen: Out[] = [];
+  let waiting: { test: (m: Out) => boolean; resolve: (m: Out) => void } | null = null;
+  return {
+    seen,
+    send: (m: Out) => {
+      seen.push(m);
+      if (waiting?.test(m)) {
+        const w = waiting;
+        waiting = null;
+        w.resolve(m);
+      }
+    },
+    until: (test: (m: Out) => boolean) => new Promise<Out>((resolve) => (waiting = { test, resolve })),
+  };
+}
+
+test("the playground host: stops at 'stop at', a second run goes on until paused, step and reset", async () => {
+  const c = collect<PlaygroundOut>();
+  const host = playgroundHost(c.send);
+  host({ type: "configure", config: { ...DEFAULT_CONFIG, stopAt: 30 } });
+  assert.deepEqual(
+    c.seen.map((m) => m.type),
+    ["dataset", "progress"],
+  );
+  const progress = (m: PlaygroundOut) => (m.type === "progress" ? m : null);
+  const stopped = c.until((m) => progress(m)?.stopped !== undefined);
+  host({ type: "run" });
+  const end = progress(await stopped)!;
+  assert.equal(end.metrics.step, 30);
+  assert.equal(end.running, false);
+  assert.match(end.stopped!, /reached step 30/);
+
+  const beyond = c.until((m) => (progress(m)?.metrics.step ?? 0) > 60);
+  host({ type: "run" });
+  await beyond;
+  const paused = c.until((m) => progress(m)?.stopped === "paused");
+  host({ type: "pause" });
+  const at = progress(await paused)!.metrics.step;
+  host({ type: "step" });
+  assert.equal(progress(c.seen.at(-1)!)!.metrics.step, at + 1);
+  host({ type: "configure", config: { ...DEFAULT_CONFIG, hidden: [] } });
+  assert.equal(progress(c.seen.at(-1)!)!.metrics.step, 0);
+  const dataset = c.seen.at(-2)!;
+  assert.ok(dataset.type === "dataset" && dataset.parameters === 6); // a linear model: 2×2 + 2
+});
+
+test("the GPT host: pausing and training again resumes the same run; errors name what failed", async () => {
+  const c = collect<GptOut>();
+  const host = gptHost(c.send);
+  const text = TEXTS.find((t) => t.id === "counting")!.text;
+  host({ type: "sample", prompt: "1", length: 3, temperature: 1 });
+  assert.deepEqual(c.seen.at(-1), { type: "error", message: "build a model first", during: "sample" });
+  const settings = {
+    ...DEFAULT_GPT_SETTINGS,
+    nLayer: 1,
+    nHead: 1,
+    nEmbd: 8,
+    blockSize: 8,
+    batchSize: 2,
+    steps: 200,
+  };
+  host({ type: "setup", text, settings });
+  assert.equal(c.seen.at(-1)!.type, "model");
+  const first = c.until((m) => m.type === "progress");
+  host({ type: "train" });
+  await first;
+  const paused = c.until((m) => m.type === "progress" && !m.running);
+  host({ type: "pause" });
+  const p = (await paused) as Extract<GptOut, { type: "progress" }>;
+  assert.ok(p.step < 200, `paused at ${p.step}`);
+  const done = c.until((m) => m.type === "progress" && !m.running);
+  host({ type: "train" });
+  const d = (await done) as Extract<GptOut, { type: "progress" }>;
+  assert.deepEqual([d.step, d.target], [200, 200]);
+  host({ type: "attention", prompt: "12 is x" });
+  const err = c.seen.at(-1)!;
+  assert.ok(
+    err.type === "error" && err.during === "attention" && /"x"/.test(err.message),
+    JSON.stringify(err),
+  );
+  host({ type: "setup", text: "tiny", settings });
+  assert.ok(c.seen.at(-1)!.type === "error");
 });
 
 let dir: string;

@@ -86,7 +86,7 @@ export const gptHost: HostFactory<GptIn, GptOut> = (send) => {
         }
         case "train":
           if (!trainer || running) return;
-          target = trainer.steps + trainer.settings.steps;
+          if (trainer.steps >= target) target = trainer.steps + trainer.settings.steps; // else: resume
           running = true;
           later(() => loop(generation));
           return;

@@ -1,6 +1,7 @@
 // The network playground's trainer behind messages (see common/host.ts): it builds the dataset and
 // model for a config, trains in slices of about 25 ms while running, and after each slice reports
-// the metrics and the decision boundary on a grid. Stops by itself at the config's stopAt step.
+// the metrics and the decision boundary on a grid. A run stops by itself at the config's stopAt
+// step (a run started past it goes on until paused).
 import { getBackend } from "../../index.js";
 import { later, messageOf, type HostError, type HostFactory } from "../common/host.js";
 import type { PlaygroundConfig } from "./config.js";
@@ -28,6 +29,7 @@ export const playgroundHost: HostFactory<PlaygroundIn, PlaygroundOut> = (send) =
   let trainer: PlaygroundTrainer | null = null;
   let running = false;
   let generation = 0; // a configure or pause ends the loop of an older generation
+  let stopAt = 0; // this run's last step; 0: none
 
   const report = (stopped?: string): void => {
     const t = trainer!;
@@ -44,7 +46,6 @@ export const playgroundHost: HostFactory<PlaygroundIn, PlaygroundOut> = (send) =
     if (!running || gen !== generation || !trainer) return;
     try {
       const t = trainer;
-      const stopAt = t.config.stopAt;
       const start = performance.now();
       do t.step();
       while (performance.now() - start < SLICE_MS && !(stopAt > 0 && t.steps >= stopAt));
@@ -76,6 +77,8 @@ export const playgroundHost: HostFactory<PlaygroundIn, PlaygroundOut> = (send) =
         }
         case "run":
           if (!trainer || running) return;
+          // "Stop at" ends the run that reaches it; a run started past it goes on until paused.
+          stopAt = trainer.config.stopAt > trainer.steps ? trainer.config.stopAt : 0;
           running = true;
           later(() => loop(generation));
           return;
