@@ -1,6 +1,7 @@
 // A mixture-of-experts feed-forward layer (Shazeer et al. 2017; Switch/GShard load balancing):
-// a linear router picks the top-k experts per token, their outputs are mixed by the renormalised
-// router probabilities, and an auxiliary loss keeps the experts evenly used.
+// a linear router picks the top-k experts per token, their outputs are mixed by the router
+// probabilities (renormalised over the chosen experts when k > 1), and an auxiliary loss keeps the
+// experts evenly used.
 import * as nb from "../index.js";
 import { ModuleList } from "./containers.js";
 import { Linear } from "./layers.js";
@@ -55,7 +56,9 @@ export class MixtureOfExperts extends Module {
     }
     const sel = nb.stack(chosen, 1); // [T, k] int32
     const gates = probs.gather(1, sel); // [T, k]
-    const weights = gates.div(gates.sum(1, { keepdim: true })); // renormalised over the chosen experts
+    // top-k > 1: renormalised over the chosen experts (Mixtral); top-1: the router's probability
+    // itself (Switch), since renormalising would make it 1 and leave the router no gradient
+    const weights = this.topK === 1 ? gates : gates.div(gates.sum(1, { keepdim: true }));
     let out = nb.zerosLike(tokens);
     const selData = sel.dataSync();
     for (let e = 0; e < E; e++) {
