@@ -6,8 +6,9 @@ import { oneLine, reportError } from "./errors.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerTrain } from "./commands/train.js";
+import { registerSample } from "./commands/sample.js";
 
-const COMMANDS: ((program: Command) => void)[] = [registerDemo, registerGraph, registerTrain];
+const COMMANDS: ((program: Command) => void)[] = [registerDemo, registerGraph, registerTrain, registerSample];
 
 export function buildProgram(): Command {
   const program = new Command("nabla")

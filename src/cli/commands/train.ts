@@ -1,6 +1,7 @@
-// `nabla train mlp|cnn`: trains a classifier with progress bars (loss, accuracy, throughput), an
+// `nabla train mlp|cnn|gpt`: trains a classifier with progress bars (loss, accuracy, throughput), an
 // evaluation on the test split each epoch, an atomic checkpoint and a loss/accuracy picture in
-// --out, and `--resume` to continue a run exactly where its last checkpoint left it.
+// --out, and `--resume` to continue a run exactly where its last checkpoint left it. `gpt` (a
+// language model) shares the command and its common options; its run is in train-gpt.ts.
 import { join } from "node:path";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
@@ -15,17 +16,19 @@ import {
 import { lineChartSvg } from "../../viz/line-chart.js";
 import { writeText } from "../files.js";
 import { integer, positiveInteger } from "../options.js";
+import { UsageError } from "../errors.js";
+import { CLASSIFIER_ONLY, GPT_ONLY, addGptTrainOptions, runTrainGpt } from "./train-gpt.js";
 
 interface TrainCliOptions {
   dataset: string;
   epochs: number;
   lr?: number;
-  batchSize: number;
+  batchSize?: number;
   optimizer: string;
-  weightDecay: number;
+  weightDecay?: number;
   hidden: string;
   seed: number;
-  out: string;
+  out?: string;
   resume: boolean;
   data?: string;
   limit?: number;
@@ -49,23 +52,43 @@ const oneOf = (choices: readonly string[]) => (v: string) => {
 };
 
 export function registerTrain(program: Command): void {
-  program
+  const cmd = program
     .command("train")
-    .description("train a model: mlp or cnn (classifiers)")
-    .argument("<model>", "mlp | cnn", oneOf(["mlp", "cnn"]))
+    .description("train a model: mlp or cnn (classifiers), gpt (a language model)")
+    .argument("<model>", "mlp | cnn | gpt", oneOf(["mlp", "cnn", "gpt"]))
     .option("--dataset <name>", `one of ${DATASETS.join(", ")}`, oneOf(DATASETS), "fashion-mnist")
     .option("--epochs <n>", "passes over the training set", positiveInteger, 5)
-    .option("--lr <x>", "learning rate (default 1e-3 for adam/adamw, 0.05 for sgd)", positiveNumber)
-    .option("--batch-size <n>", "samples per step", positiveInteger, 128)
+    .option(
+      "--lr <x>",
+      "learning rate (default 1e-3 for adam/adamw, 0.05 for sgd; gpt: 3e-3)",
+      positiveNumber,
+    )
+    .option("--batch-size <n>", "samples per step (default 128; gpt: 16 windows)", positiveInteger)
     .option("--optimizer <name>", OPTIMIZERS.join(" | "), oneOf(OPTIMIZERS), "adam")
-    .option("--weight-decay <x>", "L2 (adam, sgd) or decoupled (adamw) weight decay", nonNegativeNumber, 0)
+    .option(
+      "--weight-decay <x>",
+      "L2 (adam, sgd) or decoupled (adamw) weight decay (default 0; gpt: 0.1)",
+      nonNegativeNumber,
+    )
     .option("--hidden <widths>", "MLP hidden widths, comma-separated", "256,128")
     .option("--seed <n>", "seed for data order and initial weights", integer, 0)
-    .option("-o, --out <dir>", "where checkpoints and pictures go", "out/train")
+    .option("-o, --out <dir>", "where checkpoints and pictures go (default out/train; gpt: out/gpt)")
     .option("--resume", "continue from the checkpoint in --out", false)
-    .option("--data <dir>", "directory holding the Fashion-MNIST files")
-    .option("--limit <n>", "use only the first n training samples", positiveInteger)
-    .action((model: "mlp" | "cnn", o: TrainCliOptions) => runTrain(model, o));
+    .option(
+      "--data <path>",
+      "directory holding the Fashion-MNIST files (gpt: a text file; default Moby-Dick)",
+    )
+    .option("--limit <n>", "use only the first n training samples", positiveInteger);
+  addGptTrainOptions(cmd).action((model: "mlp" | "cnn" | "gpt", o: TrainCliOptions, c: Command) => {
+    const given = (name: string) => c.getOptionValueSource(name) === "cli";
+    const wrong = (model === "gpt" ? CLASSIFIER_ONLY : GPT_ONLY).filter(given);
+    if (wrong.length)
+      throw new UsageError(
+        `train ${model}: ${wrong.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} ${wrong.length > 1 ? "do" : "does"} not apply to ${model === "gpt" ? "gpt" : "mlp or cnn"}`,
+      );
+    if (model === "gpt") runTrainGpt(o, given);
+    else runTrain(model, o);
+  });
 }
 
 function parseHidden(s: string): number[] {
@@ -101,15 +124,16 @@ function curves(history: EpochRecord[], title: string): string {
   });
 }
 
-function runTrain(model: "mlp" | "cnn", o: TrainCliOptions): void {
+function runTrain(model: "mlp" | "cnn", opts: TrainCliOptions): void {
+  const o = { ...opts, out: opts.out ?? "out/train" };
   const cfg: ClassifyConfig = {
     model,
     dataset: o.dataset as ClassifyConfig["dataset"],
     epochs: o.epochs,
     lr: o.lr ?? (o.optimizer === "sgd" ? 0.05 : 1e-3),
-    batchSize: o.batchSize,
+    batchSize: o.batchSize ?? 128,
     optimizer: o.optimizer as ClassifyConfig["optimizer"],
-    weightDecay: o.weightDecay,
+    weightDecay: o.weightDecay ?? 0,
     seed: o.seed,
     hidden: parseHidden(o.hidden),
     ...(o.data ? { dataDir: o.data } : {}),
