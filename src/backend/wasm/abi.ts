@@ -80,7 +80,7 @@ export interface KernelExports {
 }
 
 /** Blocking of the matmul kernel (assembly/matmul.ts), for sizing its scratch. */
-export const MATMUL = { MR: 4, NR: 8, KC: 256, MC: 64, NC: 2048 } as const;
+export const MATMUL = { MR: 4, NR: 8, KC: 256, MC: 64, NC: 1024 } as const;
 
 /** dtype codes of copy/scatterAdd. */
 export const DTYPE_CODE = { float32: 0, float64: 1, int32: 2, bool: 3 } as const;

@@ -38,6 +38,8 @@ class WasmBuf implements Buf {
     /** The block's size class in bytes (what the heap needs back). */
     readonly block: number,
     readonly owner: WasmBackend,
+    /** Untouched memory of the block's size, so the JS engine counts the block (see alloc). */
+    readonly ballast: ArrayBuffer,
   ) {}
 }
 
@@ -57,6 +59,9 @@ const NATIVE: Record<KernelName, readonly DType[]> = {
   col2im: ["float32"],
 };
 
+/** Buffers smaller than this share their ballast (one ArrayBuffer per MiB of them). */
+const BALLAST_CHUNK = 1 << 20;
+
 const IDENTITY: Partial<Record<ReduceOp, number>> = { sum: 0, prod: 1 };
 
 export class WasmBackend implements Backend {
@@ -70,6 +75,8 @@ export class WasmBackend implements Backend {
   private readonly finalizer: FinalizationRegistry<[number, number]>;
   private scratch = { ptr: 0, block: 0 };
   private readonly bits = new Float64Array(1);
+  private ballast = new ArrayBuffer(0);
+  private ballastBytes = 0;
 
   constructor(
     loaded: Loaded,
@@ -94,7 +101,7 @@ export class WasmBackend implements Backend {
 
   alloc(dtype: DType, size: number): Buf {
     const { ptr, size: block } = this.heap.alloc(size * WIDTH[dtype], `${dtype}[${size}]`);
-    const buf = new WasmBuf(dtype, size, ptr, block, this);
+    const buf = new WasmBuf(dtype, size, ptr, block, this, this.ballastFor(block));
     this.finalizer.register(buf, [ptr, block], buf);
     return buf;
   }
@@ -372,6 +379,22 @@ export class WasmBackend implements Backend {
   }
 
   // --- helpers
+
+  /**
+   * The JS engine does not see the heap: a garbage tensor costs it a few small objects, so it may
+   * not collect them (and run the finalizer that frees their blocks) before the heap fills. Each
+   * buffer therefore holds "ballast", an ArrayBuffer the engine counts as external memory and never
+   * touched (so the OS backs it lazily): a share of a chunk for small buffers, its own for large.
+   */
+  private ballastFor(bytes: number): ArrayBuffer {
+    if (bytes >= BALLAST_CHUNK) return new ArrayBuffer(bytes);
+    this.ballastBytes += bytes;
+    if (this.ballastBytes >= BALLAST_CHUNK) {
+      this.ballast = new ArrayBuffer(this.ballastBytes);
+      this.ballastBytes = 0;
+    }
+    return this.ballast;
+  }
 
   /** The buffer's values as a typed array over the heap (valid until the next allocation). */
   private typed(buf: Buf): TypedArray {

@@ -1,14 +1,14 @@
 // The WebAssembly backend's heap: one WebAssembly.Memory (shared when the platform allows, so
 // worker threads can later run kernels on the same buffers) and a size-class allocator in JS.
 // Blocks are 64-byte aligned; freed blocks go to a free list per size class (sizes rounded up to
-// 4 steps per power of two, so at most 25% is lost to rounding) and are reused first; otherwise
+// 4 steps per power of two, so at most 25% is lost to rounding beyond 256 bytes) and are reused first; otherwise
 // the heap bumps upward, growing the memory on demand up to its maximum.
 import { OutOfMemoryError } from "./errors.js";
 
 const PAGE = 65536;
 const ALIGN = 64;
 
-/** The size class of a request: a multiple of 64 bytes, at most 25% above `bytes`. */
+/** The size class of a request: a multiple of 64 bytes, at most 25% (or 63 bytes) above `bytes`. */
 export function sizeClass(bytes: number): number {
   if (bytes <= ALIGN) return ALIGN;
   const step = Math.max(ALIGN, 2 ** (Math.floor(Math.log2(bytes)) - 2));

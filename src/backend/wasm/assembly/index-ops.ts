@@ -39,7 +39,7 @@ export function gather(width: i32, x: usize, sAxis: i32, n: i32, index: usize, o
 }
 
 function scatterRows<T>(dst: usize, sAxis: i32, n: i32, index: usize, src: usize, args: usize): bool {
-  iterStart(args);
+  iterStart(args, false); // repeated indices must add in the reference's order
   do {
     const cnt = rowN;
     let p = o0;
