@@ -3,6 +3,8 @@
 
 export interface KernelExports {
   heapBase(): number;
+  zero(ptr: number, bytes: number): void;
+  move(dst: number, src: number, bytes: number): void;
   copy(srcDtype: number, src: number, dstDtype: number, dst: number, args: number): void;
   fill32(dst: number, bits: number, args: number): void;
   fill64(dst: number, value: number, args: number): void;
@@ -48,6 +50,7 @@ export interface KernelExports {
     bs1: number,
     bs2: number,
     out: number,
+    os0: number,
     nb: number,
     m: number,
     k: number,

@@ -24,6 +24,7 @@ import { col2im as refCol2im, im2col as refIm2col } from "../reference/conv.js";
 import { ARGS, BINARY_CODE, DTYPE_CODE, MATMUL, REDUCE_CODE, UNARY_CODE } from "./abi.js";
 import type { Loaded } from "./loader.js";
 import { Heap } from "./memory.js";
+import { Pool } from "./threads.js";
 import { convArgs, merge, offsetsOfGroup, rowsOf, writeIterArgs } from "./plan.js";
 
 const WIDTH: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
@@ -39,7 +40,7 @@ class WasmBuf implements Buf {
     readonly block: number,
     readonly owner: WasmBackend,
     /** Untouched memory of the block's size, so the JS engine counts the block (see alloc). */
-    readonly ballast: ArrayBuffer,
+    readonly ballast: ArrayBuffer | null,
   ) {}
 }
 
@@ -59,6 +60,11 @@ const NATIVE: Record<KernelName, readonly DType[]> = {
   col2im: ["float32"],
 };
 
+/** Multiply-adds below which a matmul stays on one thread (waking workers costs tens of µs). */
+const THREAD_MIN_MADDS = 1 << 21;
+
+/** Bytes allocated with no garbage collected in between before new buffers carry ballast. */
+const BALLAST_AFTER = 32 << 20;
 /** Buffers smaller than this share their ballast (one ArrayBuffer per MiB of them). */
 const BALLAST_CHUNK = 1 << 20;
 
@@ -75,7 +81,10 @@ export class WasmBackend implements Backend {
   private readonly finalizer: FinalizationRegistry<[number, number]>;
   private scratch = { ptr: 0, block: 0 };
   private readonly bits = new Float64Array(1);
+  private pool: Pool | null = null;
   private ballast = new ArrayBuffer(0);
+  /** Bytes allocated since a finalizer last ran (evidence that the engine collects garbage tensors). */
+  private sinceCollected = 0;
   private ballastBytes = 0;
 
   constructor(
@@ -84,9 +93,12 @@ export class WasmBackend implements Backend {
   ) {
     this.loaded = loaded;
     this.k = loaded.exports;
-    this.heap = new Heap(loaded.memory, this.k.heapBase(), loaded.maxBytes);
+    this.heap = new Heap(loaded.memory, this.k.heapBase(), loaded.maxBytes, this.k.zero);
     this.args = this.heap.alloc(ARGS.WORDS * 4, "kernel arguments").ptr;
-    this.finalizer = new FinalizationRegistry(([ptr, block]) => this.heap.release(ptr, block));
+    this.finalizer = new FinalizationRegistry(([ptr, block]) => {
+      this.heap.release(ptr, block);
+      this.sinceCollected = 0;
+    });
     for (const k of Object.keys(NATIVE) as KernelName[]) this.counts[k] = { native: 0, fallback: 0 };
   }
 
@@ -101,7 +113,9 @@ export class WasmBackend implements Backend {
 
   alloc(dtype: DType, size: number): Buf {
     const { ptr, size: block } = this.heap.alloc(size * WIDTH[dtype], `${dtype}[${size}]`);
-    const buf = new WasmBuf(dtype, size, ptr, block, this, this.ballastFor(block));
+    this.sinceCollected += block;
+    const ballast = this.sinceCollected > BALLAST_AFTER ? this.ballastFor(block) : null;
+    const buf = new WasmBuf(dtype, size, ptr, block, this, ballast);
     this.finalizer.register(buf, [ptr, block], buf);
     return buf;
   }
@@ -288,28 +302,55 @@ export class WasmBackend implements Backend {
     const N = b.shape[2]!;
     if (B === 0 || M === 0 || N === 0) return;
     const { KC, MC, NC, MR, NR } = MATMUL;
+    // row slices, a multiple of MR each, one per thread when the product is worth waking them
+    const threads =
+      this.pool && B * M * N * K >= THREAD_MIN_MADDS ? Math.min(this.pool.size + 1, Math.floor(M / MR)) : 1;
+    const rows = Math.ceil(M / threads / MR) * MR;
     const kc = Math.min(K, KC);
-    const packA = kc * Math.ceil(Math.min(M, MC) / MR) * MR * 4;
+    const packA = kc * Math.ceil(Math.min(rows, MC) / MR) * MR * 4;
     const packB = kc * Math.ceil(Math.min(N, NC) / NR) * NR * 4;
-    const s = this.scratchFor(packA + packB + MR * NR * 4);
-    this.k.matmulF32(
-      this.ptr(a) + a.offset * 4,
-      a.strides[0]!,
-      a.strides[1]!,
-      a.strides[2]!,
-      this.ptr(b) + b.offset * 4,
-      b.strides[0]!,
-      b.strides[1]!,
-      b.strides[2]!,
-      this.ptr(out) + out.offset * 4,
-      B,
-      M,
-      K,
-      N,
-      s,
-      s + packA,
-      s + packA + packB,
-    );
+    const per = packA + packB + MR * NR * 4;
+    const s = this.scratchFor(per * threads);
+    const [as0, as1, as2] = a.strides as [number, number, number];
+    const pa = this.ptr(a) + a.offset * 4;
+    const po = this.ptr(out) + out.offset * 4;
+    const job = (t: number): number[] => {
+      const r0 = t * rows;
+      const p = s + t * per;
+      // prettier-ignore
+      return [
+        pa + r0 * as1 * 4, as0, as1, as2,
+        this.ptr(b) + b.offset * 4, b.strides[0]!, b.strides[1]!, b.strides[2]!,
+        po + r0 * N * 4, M * N,
+        B, Math.min(rows, M - r0), K, N,
+        p, p + packA, p + packA + packB,
+      ];
+    };
+    const own = () => (this.k.matmulF32 as (...args: number[]) => void)(...job(0));
+    if (threads === 1) own();
+    else
+      this.pool!.run(
+        Array.from({ length: threads - 1 }, (_, i) => job(i + 1)),
+        own,
+      );
+  }
+
+  /** Threads that run matmul (this one and workers); 1 unless `setThreads` started workers. */
+  get threads(): number {
+    return this.pool ? this.pool.size + 1 : 1;
+  }
+
+  /**
+   * Splits large matmuls' rows over `n` threads (this one and n − 1 Node worker threads on the
+   * same shared heap). Results are bitwise identical for every n.
+   */
+  async setThreads(n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
+    const old = this.pool;
+    this.pool = null;
+    await old?.close();
+    if (n > 1) this.pool = await Pool.start(this.loaded, n - 1);
   }
 
   gather(x: View, axis: number, index: View, out: View): void {
@@ -382,9 +423,11 @@ export class WasmBackend implements Backend {
 
   /**
    * The JS engine does not see the heap: a garbage tensor costs it a few small objects, so it may
-   * not collect them (and run the finalizer that frees their blocks) before the heap fills. Each
-   * buffer therefore holds "ballast", an ArrayBuffer the engine counts as external memory and never
-   * touched (so the OS backs it lazily): a share of a chunk for small buffers, its own for large.
+   * not collect them (and run the finalizer that frees their blocks) before the heap fills. So once
+   * 32 MiB were allocated with no finalizer run in between, new buffers hold "ballast" (until one
+   * runs): an ArrayBuffer of their size that the engine counts as external memory, which prompts a
+   * collection, and that is never touched (so the OS backs it lazily); small buffers share one per
+   * MiB. A loop whose garbage the engine collects anyway pays nothing.
    */
   private ballastFor(bytes: number): ArrayBuffer {
     if (bytes >= BALLAST_CHUNK) return new ArrayBuffer(bytes);

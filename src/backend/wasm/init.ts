@@ -12,6 +12,8 @@ export { OutOfMemoryError } from "./errors.js";
 export interface WasmOptions extends LoadOptions {
   /** The name to register the backend under (default "wasm"). */
   name?: string;
+  /** Threads for large matmuls (default 1; more start Node worker threads on the shared heap). */
+  threads?: number;
 }
 
 /** A new WebAssembly backend with its own heap, not registered (for a second or smaller heap). */
@@ -20,7 +22,9 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<WasmBac
     import("./loader.js"),
     import("./backend.js"),
   ]);
-  return new WasmBackend(await loadKernels(opts), opts.name ?? "wasm");
+  const backend = new WasmBackend(await loadKernels(opts), opts.name ?? "wasm");
+  if ((opts.threads ?? 1) > 1) await backend.setThreads(opts.threads!);
+  return backend;
 }
 
 const pending = new Map<string, Promise<Backend>>();

@@ -11,3 +11,13 @@ export { col2im, im2col } from "./conv";
 export function heapBase(): usize {
   return __heap_base;
 }
+
+/** Zero-fills `bytes` bytes at `ptr` (bulk memory: a memset, where JS's fill on shared memory is slow). */
+export function zero(ptr: usize, bytes: usize): void {
+  memory.fill(ptr, 0, bytes);
+}
+
+/** Copies `bytes` bytes from `src` to `dst` (the regions may overlap). */
+export function move(dst: usize, src: usize, bytes: usize): void {
+  memory.copy(dst, src, bytes);
+}

@@ -195,7 +195,8 @@ function kernel4x8(
 
 /**
  * out[b] = a[b] @ b[b] for b < nb. a and b point at the views' first elements; strides are in
- * elements; out is contiguous with row length n. Scratch: packA holds MC·KC floats, packB KC·NC
+ * elements; out's rows are contiguous, n long, and its batches os0 apart (M·N, or more when this
+ * call computes a slice of M's rows for one thread). Scratch: packA holds MC·KC floats, packB KC·NC
  * (rounded up to whole panels), tile MR·NR floats.
  */
 export function matmulF32(
@@ -208,6 +209,7 @@ export function matmulF32(
   bs1: i32,
   bs2: i32,
   out: usize,
+  os0: i32,
   nb: i32,
   m: i32,
   k: i32,
@@ -218,13 +220,13 @@ export function matmulF32(
 ): void {
   const ldc = <usize>n << 2;
   if (k == 0) {
-    memory.fill(out, 0, <usize>nb * <usize>m * ldc);
+    for (let bi = 0; bi < nb; bi++) memory.fill(out + (<usize>(bi * os0) << 2), 0, <usize>m * ldc);
     return;
   }
   for (let bi = 0; bi < nb; bi++) {
     const aB = a + (<usize>(bi * as0) << 2);
     const bB = b + (<usize>(bi * bs0) << 2);
-    const cB = out + <usize>bi * <usize>m * ldc;
+    const cB = out + (<usize>(bi * os0) << 2);
     for (let jc = 0; jc < n; jc += NC) {
       const nc = min(NC, n - jc);
       for (let pc = 0; pc < k; pc += KC) {

@@ -1,0 +1,129 @@
+// Worker threads for the WebAssembly backend (Node only, for now): each worker instantiates the
+// same kernels module on the same shared memory and waits on an Atomics flag for a matmul row
+// slice. Kernels stay synchronous: the calling thread posts the slices, computes its own, then
+// waits (Atomics.wait) for the workers. Every output element is summed in the same order whatever
+// the slicing (see assembly/matmul.ts), so results are bitwise identical for any thread count.
+import type { Loaded } from "./loader.js";
+
+/** Arguments of matmulF32, in order (see abi.ts). */
+export type MatmulArgs = number[];
+
+// control words of each worker: [0] job generation (−1: exit), [1] finished generation, [2] status
+const JOB = 0;
+const DONE = 1;
+const STATUS = 2;
+const ARGS_AT = 16; // byte offset of the float64 arguments
+const MAX_ARGS = 24;
+
+// CommonJS, run with `eval: true`, so it needs no file of its own next to this one (or in dist)
+const WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { module, memory, control } = workerData;
+const { matmulF32 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(control, 0, 4);
+const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS});
+parentPort.postMessage("ready");
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, ${JOB}, seen);
+  const job = Atomics.load(ctl, ${JOB});
+  if (job < 0) break;
+  seen = job;
+  let status = 0;
+  try {
+    matmulF32(...args.subarray(0, matmulF32.length));
+  } catch {
+    status = 1;
+  }
+  Atomics.store(ctl, ${STATUS}, status);
+  Atomics.store(ctl, ${DONE}, job);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  once(event: string, f: (v: unknown) => void): void;
+}
+
+export class Pool {
+  private generation = 0;
+
+  private constructor(
+    private readonly workers: NodeWorker[],
+    private readonly controls: { ctl: Int32Array; args: Float64Array }[],
+  ) {}
+
+  /** Starts `count` workers on the loaded module's memory, which must be shared. */
+  static async start(loaded: Loaded, count: number): Promise<Pool> {
+    if (!loaded.shared)
+      throw new Error("wasm threads: the heap is not shared memory (initWasm({ shared: true }))");
+    if (typeof process === "undefined" || !process.versions?.node)
+      throw new Error("wasm threads: only Node's worker_threads are supported so far");
+    const { Worker } = await import("node:worker_threads");
+    const workers: NodeWorker[] = [];
+    const controls: { ctl: Int32Array; args: Float64Array }[] = [];
+    const ready: Promise<unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      const control = new SharedArrayBuffer(ARGS_AT + 8 * MAX_ARGS);
+      const w = new Worker(WORKER, {
+        eval: true,
+        execArgv: [],
+        workerData: { module: loaded.module, memory: loaded.memory, control },
+      });
+      ready.push(
+        new Promise((resolve, reject) => {
+          w.once("message", resolve);
+          w.once("error", reject);
+        }),
+      );
+      workers.push(w);
+      controls.push({
+        ctl: new Int32Array(control, 0, 4),
+        args: new Float64Array(control, ARGS_AT, MAX_ARGS),
+      });
+    }
+    await Promise.all(ready);
+    for (const w of workers) w.unref(); // idle workers never keep the process alive
+    return new Pool(workers, controls);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs jobs[i] on worker i while `own` runs on this thread; throws if any worker failed. */
+  run(jobs: MatmulArgs[], own: () => void): void {
+    const gen = ++this.generation;
+    jobs.forEach((job, i) => {
+      const { ctl, args } = this.controls[i]!;
+      args.set(job);
+      Atomics.store(ctl, JOB, gen);
+      Atomics.notify(ctl, JOB);
+    });
+    let error: unknown = null;
+    try {
+      own();
+    } catch (e) {
+      error = e;
+    }
+    let failed = false;
+    for (let i = 0; i < jobs.length; i++) {
+      const { ctl } = this.controls[i]!;
+      for (let d = Atomics.load(ctl, DONE); d !== gen; d = Atomics.load(ctl, DONE))
+        Atomics.wait(ctl, DONE, d);
+      failed ||= Atomics.load(ctl, STATUS) !== 0;
+    }
+    if (error) throw error;
+    if (failed) throw new Error("wasm threads: a worker's matmul trapped");
+  }
+
+  async close(): Promise<void> {
+    for (const { ctl } of this.controls) {
+      Atomics.store(ctl, JOB, -1);
+      Atomics.notify(ctl, JOB);
+    }
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
