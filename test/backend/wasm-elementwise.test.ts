@@ -191,3 +191,56 @@ test("wasm where: every dtype, broadcast condition and branches", async () => {
   }
   assert.equal(wb.counts.where.fallback, 0);
 });
+
+/** Distance in float32 ulps (consecutive float32s are 1 apart; ±0 are equal). */
+function ulps(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  if (a === b) return 0;
+  const f = new Float32Array([a, b]);
+  const [x, y] = new Int32Array(f.buffer);
+  const ordered = (i: number) => (i < 0 ? -2147483648 - i : i);
+  return Math.abs(ordered(x!) - ordered(y!));
+}
+
+test("wasm SIMD exp, sigmoid and tanh: within 1 ulp of float64 math across float32's range", async () => {
+  const wb = await wasm();
+  const r = new Rand(7);
+  const xs: number[] = [
+    0,
+    -0,
+    NaN,
+    Infinity,
+    -Infinity,
+    88.72,
+    88.73,
+    -87.3,
+    -103.9,
+    -104,
+    1e-10,
+    -1e-10,
+    0.004,
+    -0.004,
+  ];
+  for (let i = 0; i < 100000; i++) xs.push(Math.fround((r.next() * 2 - 1) * 10 ** r.int(-8, 2)));
+  const x = new Twin(wb, "float32", contiguousLayout([xs.length]), xs);
+  const exact: Record<string, (v: number) => number> = {
+    exp: Math.exp,
+    sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+    tanh: Math.tanh,
+  };
+  for (const op of ["exp", "sigmoid", "tanh"] as const) {
+    const out = new Twin(wb, "float32", contiguousLayout([xs.length]), new Array(xs.length).fill(0));
+    wb.unary(op, x.view("wasm"), out.view("wasm"));
+    const got = out.read().wasm;
+    let worst = 0;
+    let at = 0;
+    xs.forEach((v, i) => {
+      const u = ulps(got[i]!, Math.fround(exact[op]!(Math.fround(v))));
+      if (u > worst) [worst, at] = [u, i];
+    });
+    assert.ok(
+      worst <= 1,
+      `${op}(${xs[at]}) = ${got[at]}: ${worst} ulps from ${Math.fround(exact[op]!(xs[at]!))}`,
+    );
+  }
+});

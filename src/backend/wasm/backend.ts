@@ -23,6 +23,7 @@ import { gather as refGather, scatterAdd as refScatterAdd } from "../reference/i
 import { col2im as refCol2im, im2col as refIm2col } from "../reference/conv.js";
 import { ARGS, BINARY_CODE, DTYPE_CODE, MATMUL, REDUCE_CODE, UNARY_CODE } from "./abi.js";
 import type { Loaded } from "./loader.js";
+import { GcPressure } from "./ballast.js";
 import { Heap } from "./memory.js";
 import { Pool } from "./threads.js";
 import { convArgs, merge, offsetsOfGroup, rowsOf, writeIterArgs } from "./plan.js";
@@ -63,11 +64,6 @@ const NATIVE: Record<KernelName, readonly DType[]> = {
 /** Multiply-adds below which a matmul stays on one thread (waking workers costs tens of µs). */
 const THREAD_MIN_MADDS = 1 << 21;
 
-/** Bytes allocated with no garbage collected in between before new buffers carry ballast. */
-const BALLAST_AFTER = 32 << 20;
-/** Buffers smaller than this share their ballast (one ArrayBuffer per MiB of them). */
-const BALLAST_CHUNK = 1 << 20;
-
 const IDENTITY: Partial<Record<ReduceOp, number>> = { sum: 0, prod: 1 };
 
 export class WasmBackend implements Backend {
@@ -82,10 +78,7 @@ export class WasmBackend implements Backend {
   private scratch = { ptr: 0, block: 0 };
   private readonly bits = new Float64Array(1);
   private pool: Pool | null = null;
-  private ballast = new ArrayBuffer(0);
-  /** Bytes allocated since a finalizer last ran (evidence that the engine collects garbage tensors). */
-  private sinceCollected = 0;
-  private ballastBytes = 0;
+  private readonly pressure = new GcPressure();
 
   constructor(
     loaded: Loaded,
@@ -97,7 +90,7 @@ export class WasmBackend implements Backend {
     this.args = this.heap.alloc(ARGS.WORDS * 4, "kernel arguments").ptr;
     this.finalizer = new FinalizationRegistry(([ptr, block]) => {
       this.heap.release(ptr, block);
-      this.sinceCollected = 0;
+      this.pressure.collected();
     });
     for (const k of Object.keys(NATIVE) as KernelName[]) this.counts[k] = { native: 0, fallback: 0 };
   }
@@ -113,9 +106,7 @@ export class WasmBackend implements Backend {
 
   alloc(dtype: DType, size: number): Buf {
     const { ptr, size: block } = this.heap.alloc(size * WIDTH[dtype], `${dtype}[${size}]`);
-    this.sinceCollected += block;
-    const ballast = this.sinceCollected > BALLAST_AFTER ? this.ballastFor(block) : null;
-    const buf = new WasmBuf(dtype, size, ptr, block, this, ballast);
+    const buf = new WasmBuf(dtype, size, ptr, block, this, this.pressure.allocated(block));
     this.finalizer.register(buf, [ptr, block], buf);
     return buf;
   }
@@ -232,7 +223,7 @@ export class WasmBackend implements Backend {
     const ks = K.strides.length ? Math.abs(K.strides[K.strides.length - 1]!) : Infinity;
     if (rs <= ks) {
       const rRows = rowsOf(R);
-      const t = this.temp([rRows.starts, kRows.starts], 0);
+      const t = this.heap.temp([rRows.starts, kRows.starts], 0);
       try {
         this.k.reduceInner(
           code,
@@ -252,7 +243,7 @@ export class WasmBackend implements Backend {
       }
     } else {
       const rOffs = offsetsOfGroup(R);
-      const t = this.temp([rOffs, kRows.starts], n * 12);
+      const t = this.heap.temp([rOffs, kRows.starts], n * 12);
       try {
         this.k.reduceOuter(
           code,
@@ -421,24 +412,6 @@ export class WasmBackend implements Backend {
 
   // --- helpers
 
-  /**
-   * The JS engine does not see the heap: a garbage tensor costs it a few small objects, so it may
-   * not collect them (and run the finalizer that frees their blocks) before the heap fills. So once
-   * 32 MiB were allocated with no finalizer run in between, new buffers hold "ballast" (until one
-   * runs): an ArrayBuffer of their size that the engine counts as external memory, which prompts a
-   * collection, and that is never touched (so the OS backs it lazily); small buffers share one per
-   * MiB. A loop whose garbage the engine collects anyway pays nothing.
-   */
-  private ballastFor(bytes: number): ArrayBuffer {
-    if (bytes >= BALLAST_CHUNK) return new ArrayBuffer(bytes);
-    this.ballastBytes += bytes;
-    if (this.ballastBytes >= BALLAST_CHUNK) {
-      this.ballast = new ArrayBuffer(this.ballastBytes);
-      this.ballastBytes = 0;
-    }
-    return this.ballast;
-  }
-
   /** The buffer's values as a typed array over the heap (valid until the next allocation). */
   private typed(buf: Buf): TypedArray {
     const b = this.own(buf);
@@ -470,22 +443,6 @@ export class WasmBackend implements Backend {
   private fallback(k: KernelName, run: () => void): void {
     this.count(k, false);
     run();
-  }
-
-  /** One temporary block holding the given int32 arrays (then `extra` bytes); their addresses in `at`. */
-  private temp(arrays: Int32Array[], extra: number): { ptr: number; block: number; at: number[] } {
-    const sizes = arrays.map((a) => Math.ceil((a.length * 4) / 16) * 16);
-    const total = sizes.reduce((s, x) => s + x, 0) + extra;
-    const { ptr, size: block } = this.heap.alloc(total, "kernel scratch");
-    const at: number[] = [];
-    let p = ptr;
-    arrays.forEach((a, i) => {
-      at.push(p);
-      new Int32Array(this.heap.bytes, p, a.length).set(a);
-      p += sizes[i]!;
-    });
-    at.push(p);
-    return { ptr, block, at };
   }
 
   /** A kept scratch block of at least `bytes` (matmul packing), grown as needed. */

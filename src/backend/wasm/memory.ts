@@ -111,6 +111,22 @@ export class Heap {
     this.freeBytes += size;
   }
 
+  /** One temporary block holding the given int32 arrays (then `extra` bytes); their addresses in `at`. */
+  temp(arrays: Int32Array[], extra: number): { ptr: number; block: number; at: number[] } {
+    const sizes = arrays.map((a) => Math.ceil((a.length * 4) / 16) * 16);
+    const total = sizes.reduce((s, x) => s + x, 0) + extra;
+    const { ptr, size: block } = this.alloc(total, "kernel scratch");
+    const at: number[] = [];
+    let p = ptr;
+    arrays.forEach((a, i) => {
+      at.push(p);
+      new Int32Array(this.bytes, p, a.length).set(a);
+      p += sizes[i]!;
+    });
+    at.push(p);
+    return { ptr, block, at };
+  }
+
   private takeLarger(size: number): { ptr: number; size: number } | null {
     let best = Infinity;
     for (const [s, l] of this.free) if (s >= size && s < best && l.length) best = s;

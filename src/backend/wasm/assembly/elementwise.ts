@@ -3,6 +3,7 @@
 // scalar loop. Op markers are resolved at compile time (idof), so each op gets its own loops.
 import { iterNext, iterStart, o0, o1, o2, rowN, s0, s1, s2 } from "./iter";
 import { erf, powC, sigmoid } from "./math";
+import { expV, sigmoidV, tanhV } from "./vmath";
 
 // unary markers, in the order of the JS side's UNARY_CODES
 class Neg {}
@@ -55,6 +56,9 @@ class IsInf {}
   return (
     idof<Op>() == idof<Neg>() ||
     idof<Op>() == idof<Abs>() ||
+    idof<Op>() == idof<Exp>() ||
+    idof<Op>() == idof<Sigmoid>() ||
+    idof<Op>() == idof<Tanh>() ||
     idof<Op>() == idof<Sqrt>() ||
     idof<Op>() == idof<Rsqrt>() ||
     idof<Op>() == idof<Relu>() ||
@@ -68,6 +72,9 @@ class IsInf {}
 @inline function unaryV<Op>(x: v128): v128 {
   if (idof<Op>() == idof<Neg>()) return f32x4.neg(x);
   if (idof<Op>() == idof<Abs>()) return f32x4.abs(x);
+  if (idof<Op>() == idof<Exp>()) return expV(x);
+  if (idof<Op>() == idof<Sigmoid>()) return sigmoidV(x);
+  if (idof<Op>() == idof<Tanh>()) return tanhV(x);
   if (idof<Op>() == idof<Sqrt>()) return f32x4.sqrt(x);
   if (idof<Op>() == idof<Rsqrt>()) return f32x4.div(f32x4.splat(1), f32x4.sqrt(x));
   // max propagates NaN and maps -0 to +0, like the scalar rule
