@@ -38,7 +38,7 @@ export function defaultLmTrainConfig(over: Partial<LmTrainConfig> = {}): LmTrain
     vocabSize: 512,
     data: null,
     valFraction: 0.1,
-    steps: 300,
+    steps: 200,
     batchSize: 16,
     lr: 3e-3,
     minLr: 3e-4,

@@ -29,7 +29,7 @@ const GPT_OPTIONS: [string, string, (v: string) => unknown][] = [
     return v;
   }],
   ["--vocab-size <n>", "gpt with bpe: vocabulary size, 256 bytes + merges (default 512)", positiveInteger],
-  ["--steps <n>", "gpt: optimizer steps (default 300)", positiveInteger],
+  ["--steps <n>", "gpt: optimizer steps (default 200)", positiveInteger],
   ["--block-size <n>", "gpt: context length in tokens (default 64)", positiveInteger],
   ["--n-layer <n>", "gpt: Transformer blocks (default 4)", positiveInteger],
   ["--n-head <n>", "gpt: attention heads (default 4)", positiveInteger],
@@ -158,6 +158,8 @@ function lossCurve(history: LmHistory, unigram: number, title: string): string {
   });
 }
 
+/** A number as a person would write it (0.1 * 3e-3 is 0.00030000000000000003 otherwise). */
+const num = (x: number) => String(Number(x.toPrecision(6)));
 const cpuSeconds = (u: NodeJS.CpuUsage) => seconds((u.user + u.system) / 1e6);
 const seconds = (s: number) =>
   s < 90 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
@@ -186,7 +188,7 @@ export function runTrainGpt(o: GptCliOptions, given: (name: string) => boolean):
         say(
           `nabla train gpt on ${corpus}: ${data.train.length.toLocaleString("en-US")} train / ${data.val.length.toLocaleString("en-US")} validation tokens (${cfg.tokenizer}, vocabulary ${tokenizer.vocabSize}); ` +
             `${m.nLayer} layers, ${m.nHead} heads, width ${m.nEmbd}, block ${m.blockSize}, ${model.numParameters().toLocaleString("en-US")} parameters; ` +
-            `AdamW lr ${cfg.lr} (warm-up ${cfg.warmupSteps}, cosine to ${cfg.minLr}), batch ${cfg.batchSize}, ${cfg.steps} steps; backend ${backend}`,
+            `AdamW lr ${num(cfg.lr)} (warm-up ${cfg.warmupSteps}, cosine to ${num(cfg.minLr)}), batch ${cfg.batchSize}, ${cfg.steps} steps; backend ${backend}`,
         );
         say(`unigram baseline (validation): ${unigram.toFixed(4)} nats per token`);
         if (startStep > 0) say(`resuming from ${join(outDir, LM_CHECKPOINT_FILE)} at step ${startStep}`);
