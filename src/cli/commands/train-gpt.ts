@@ -158,6 +158,7 @@ function lossCurve(history: LmHistory, unigram: number, title: string): string {
   });
 }
 
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 /** A number as a person would write it (0.1 * 3e-3 is 0.00030000000000000003 otherwise). */
 const num = (x: number) => String(Number(x.toPrecision(6)));
 const cpuSeconds = (u: NodeJS.CpuUsage) => seconds((u.user + u.system) / 1e6);
@@ -173,7 +174,13 @@ export function runTrainGpt(o: GptCliOptions, given: (name: string) => boolean):
   let lastPrint = 0;
   let unigram = NaN;
   let lastVal = "-";
-  const say = (s: string) => (bars ? bars.log(s + "\n") : process.stdout.write(s + "\n"));
+  const say = (s: string) => {
+    if (!bars) process.stdout.write(s + "\n");
+    else {
+      bars.log(s + "\n");
+      bars.update(); // print it now (a log is otherwise held until the next redraw, and stop() drops it)
+    }
+  };
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   const svgPath = join(outDir, "loss.svg");
@@ -187,7 +194,7 @@ export function runTrainGpt(o: GptCliOptions, given: (name: string) => boolean):
         const m = cfg.model;
         say(
           `nabla train gpt on ${corpus}: ${data.train.length.toLocaleString("en-US")} train / ${data.val.length.toLocaleString("en-US")} validation tokens (${cfg.tokenizer}, vocabulary ${tokenizer.vocabSize}); ` +
-            `${m.nLayer} layers, ${m.nHead} heads, width ${m.nEmbd}, block ${m.blockSize}, ${model.numParameters().toLocaleString("en-US")} parameters; ` +
+            `${plural(m.nLayer, "layer")}, ${plural(m.nHead, "head")}, width ${m.nEmbd}, block ${m.blockSize}, ${model.numParameters().toLocaleString("en-US")} parameters; ` +
             `AdamW lr ${num(cfg.lr)} (warm-up ${cfg.warmupSteps}, cosine to ${num(cfg.minLr)}), batch ${cfg.batchSize}, ${cfg.steps} steps; backend ${backend}`,
         );
         say(`unigram baseline (validation): ${unigram.toFixed(4)} nats per token`);
