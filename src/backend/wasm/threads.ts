@@ -61,7 +61,9 @@ export class Pool {
       throw new Error("wasm threads: the heap is not shared memory (initWasm({ shared: true }))");
     if (typeof process === "undefined" || !process.versions?.node)
       throw new Error("wasm threads: only Node's worker_threads are supported so far");
-    const { Worker } = await import("node:worker_threads");
+    // a specifier bundlers leave alone: browser bundles of nabla must not try to resolve it
+    const specifier = "node:worker_threads";
+    const { Worker } = (await import(/* @vite-ignore */ specifier)) as typeof import("node:worker_threads");
     const workers: NodeWorker[] = [];
     const controls: { ctl: Int32Array; args: Float64Array }[] = [];
     const ready: Promise<unknown>[] = [];
