@@ -7,7 +7,7 @@ export * from "./tensor/reduce.js";
 export * from "./tensor/linalg.js";
 export * from "./tensor/autograd.js";
 export { type DType, DTYPES } from "./util/dtype.js";
-export { Generator, manualSeed, defaultGenerator } from "./util/rng.js";
+export { Generator, manualSeed, defaultGenerator, type GeneratorState } from "./util/rng.js";
 export { NablaError, ShapeError, UnsupportedError, NonFiniteError } from "./util/errors.js";
 export { getBackend, setBackend, listBackends, registerBackend } from "./backend/registry.js";
 export type { Backend, View, Buf, KernelName } from "./backend/interface.js";
