@@ -29,7 +29,8 @@ const ISOLATED = "micrograd/"; // imports nothing of nabla; only cli/ and web/ i
 
 export function layerOf(rel: string): { name: string; rank: number } {
   if (rel.startsWith(ISOLATED)) return { name: "micrograd", rank: -1 };
-  for (const [prefix, rank] of RANKS) if (rel === prefix || rel.startsWith(prefix)) return { name: prefix, rank };
+  for (const [prefix, rank] of RANKS)
+    if (rel === prefix || rel.startsWith(prefix)) return { name: prefix, rank };
   throw new Error(`architecture: ${rel} is in no layer; add its folder to ARCHITECTURE.md and this test`);
 }
 
