@@ -1,0 +1,121 @@
+// The suite's driver: installs the peers on demand, runs every engine on every workload group in
+// processes of their own (group by group, so engines compared with each other run close in time),
+// prints each figure as it arrives, and writes BENCHMARKS.md and bench/benchmarks.svg.
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { CharTokenizer, loadDefaultCorpus } from "../../src/text/index.js";
+import { ENGINES, type Engine } from "./catalog.js";
+import { chartSvg } from "./chart.js";
+import { describeMachine, loadAverage, peerVersion } from "./machine.js";
+import { ensurePeers } from "./peers.js";
+import { fmt, markdown } from "./report.js";
+import { runJob, type Outcome } from "./runner.js";
+import { Results, summarise } from "./summary.js";
+import { GROUPS, workload, type Group, type Spec } from "./workloads.js";
+
+const HELP = `npm run bench [-- options]
+  --quick            a fast pass: fewer repetitions, no 2048 matmul, shorter moons runs
+  --groups a,b       only these workload groups (${GROUPS.join(", ")})
+  --engines a,b      only these engines (ids or families: ${ENGINES.map((e) => e.id).join(", ")}; nabla, tfjs, ort, torch, python)
+  --no-install       do not install the peers (bench/peers) if they are missing
+  --out FILE         the report (default BENCHMARKS.md)
+  --chart FILE       the chart (default bench/benchmarks.svg)
+  --json FILE        also write every repetition as JSON`;
+
+const log = (line: string) => process.stdout.write(line + "\n");
+
+export async function main(argv: string[]): Promise<void> {
+  const { values: o } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      groups: { type: "string" },
+      engines: { type: "string" },
+      "no-install": { type: "boolean", default: false },
+      out: { type: "string", default: "BENCHMARKS.md" },
+      chart: { type: "string", default: "bench/benchmarks.svg" },
+      json: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (o.help) {
+    log(HELP);
+    return;
+  }
+  const started = performance.now();
+  const loadStart = loadAverage();
+  const groups = o.groups ? (o.groups.split(",") as Group[]) : [...GROUPS];
+  for (const g of groups)
+    if (!GROUPS.includes(g)) throw new Error(`unknown group ${g}; choose from ${GROUPS.join(", ")}`);
+  const wanted = o.engines?.split(",");
+  let engines = ENGINES.filter((e) => !wanted || wanted.includes(e.id) || wanted.includes(e.family));
+
+  const machine = describeMachine();
+  log(
+    `nabla benchmark suite${o.quick ? " (quick pass)" : ""} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadStart}`,
+  );
+  const unavailable: string[] = [];
+  const drop = (pred: (e: Engine) => boolean, why: string) => {
+    const gone = engines.filter(pred);
+    if (gone.length === 0) return;
+    unavailable.push(`${gone.map((e) => e.label).join(", ")}: ${why}`);
+    engines = engines.filter((e) => !pred(e));
+  };
+  if (engines.some((e) => e.needs === "peers")) {
+    const why =
+      o["no-install"] && !peerVersion("@tensorflow/tfjs")
+        ? "the peers are not installed (--no-install)"
+        : ensurePeers(log);
+    if (why) drop((e) => e.needs === "peers", why);
+  }
+  if (!machine.torch) drop((e) => e.needs === "torch", `PyTorch is not available (${machine.torchMissing})`);
+  for (const u of unavailable) log(`not measured — ${u}`);
+
+  const vocab = CharTokenizer.fromText(loadDefaultCorpus()).vocabSize;
+  const spec: Spec = { groups: [], quick: o.quick, vocab, variant: "" };
+  const jobs = groups.flatMap((g) => engines.filter((e) => e.groups.includes(g)).map((e) => [e, g] as const));
+  const outcomes: Outcome[] = [];
+  for (const [i, [e, g]] of jobs.entries()) {
+    const t0 = performance.now();
+    const got = await runJob(e, g, spec, (o.quick ? 3 : 6) * 60_000);
+    outcomes.push(...got);
+    const shown = got.map((x) => {
+      const c = summarise(x);
+      return c.skipped
+        ? `${x.workload} skipped (${c.skipped})`
+        : `${x.workload} ${fmt(c.median)} ${workload(x.workload).unit}`;
+    });
+    log(
+      `[${i + 1}/${jobs.length}] ${g} · ${e.label} (${((performance.now() - t0) / 1000).toFixed(0)} s): ${shown.join(", ")}`,
+    );
+  }
+
+  const results = new Results(outcomes.map(summarise));
+  const minutes = (performance.now() - started) / 60_000;
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
+  const versions = {
+    tfjs: peerVersion("@tensorflow/tfjs"),
+    tfjsWasm: peerVersion("@tensorflow/tfjs-backend-wasm"),
+    ort: peerVersion("onnxruntime-node"),
+  };
+  const meta = {
+    command,
+    quick: o.quick,
+    machine,
+    loadStart,
+    loadEnd: loadAverage(),
+    minutes,
+    versions,
+    unavailable,
+  };
+  writeFileSync(o.out, markdown(results, meta));
+  writeFileSync(
+    o.chart,
+    chartSvg(
+      results,
+      `${machine.cpu.split(",")[0]}, ${machine.cores} cores · ${machine.date.slice(0, 10)}${o.quick ? " · quick pass" : ""}`,
+    ),
+  );
+  if (o.json) writeFileSync(o.json, JSON.stringify({ meta, outcomes }, null, 1));
+  log(`wrote ${o.out} and ${o.chart} in ${minutes.toFixed(1)} min (load average now ${meta.loadEnd})`);
+}

@@ -1,0 +1,90 @@
+// Timing inside an engine process: untimed warm-up runs, then timed repetitions until both a
+// minimum count and a time budget are met (never more than a maximum), each reported in
+// milliseconds on stdout for the runner to summarise. Works for synchronous and async workloads.
+import { performance } from "node:perf_hooks";
+import { REPORT_PREFIX, WORKLOADS, type Group, type Report, type Spec } from "./workloads.js";
+
+export interface Reps {
+  warmup: number;
+  minReps: number;
+  maxReps: number;
+  /** stop adding repetitions beyond minReps once this many ms have been spent timing */
+  budgetMs: number;
+  /** the most one workload may take: slow runs get fewer repetitions (never fewer than 2) */
+  capMs: number;
+}
+
+export function reps(spec: Spec): Reps {
+  return spec.quick
+    ? { warmup: 1, minReps: 3, maxReps: 10, budgetMs: 500, capMs: 8000 }
+    : { warmup: 3, minReps: 7, maxReps: 40, budgetMs: 2500, capMs: 60000 };
+}
+
+/**
+ * Times `fn` and returns the milliseconds of each timed repetition. The first call warms up; more
+ * warm-up calls follow while they are cheap. A first call longer than a quarter of the cap is timed
+ * as the first repetition (a JIT warm-up is lost in a run that long); past a quarter of the cap
+ * three repetitions suffice, and a repetition that would pass the cap is not started once two ran.
+ */
+export async function time(fn: () => unknown, r: Reps): Promise<number[]> {
+  const t0 = performance.now();
+  const first = fn();
+  const isAsync = first instanceof Promise;
+  if (isAsync) await first;
+  const t1 = performance.now() - t0;
+  const once = async (): Promise<number> => {
+    const t = performance.now();
+    if (isAsync) await fn();
+    else fn(); // synchronous workloads are timed without an await in between
+    return performance.now() - t;
+  };
+  const slow = t1 > r.capMs / 4;
+  const ms: number[] = slow ? [t1] : [];
+  for (let i = 1; !slow && i < r.warmup && i * t1 < r.budgetMs / 2; i++) await once();
+  let spent = slow ? t1 : 0;
+  while (ms.length < r.maxReps) {
+    const n = ms.length;
+    if (n >= r.minReps && spent >= r.budgetMs) break;
+    if (n >= 3 && spent >= r.capMs / 4) break;
+    if (n >= 2 && spent + ms[n - 1]! > r.capMs) break;
+    ms.push(await once());
+    spent += ms[n]!;
+  }
+  return ms;
+}
+
+const reported = new Set<string>();
+
+export function report(r: Report): void {
+  reported.add(r.workload);
+  process.stdout.write(REPORT_PREFIX + JSON.stringify(r) + "\n");
+}
+
+/**
+ * Runs each requested group that the engine has; an error skips the group's workloads not yet
+ * reported (with the error's first line as the reason) and the next group still runs.
+ */
+export async function runGroups<E>(
+  spec: Spec,
+  engine: E,
+  runs: Partial<Record<Group, (engine: E, spec: Spec) => Promise<void>>>,
+): Promise<void> {
+  for (const group of spec.groups) {
+    const run = runs[group];
+    if (!run) continue;
+    try {
+      await run(engine, spec);
+    } catch (e) {
+      const why = String((e as Error).message ?? e).split("\n")[0]!;
+      for (const w of WORKLOADS)
+        if (w.group === group && !reported.has(w.id)) report({ workload: w.id, ms: [], skipped: why });
+    }
+  }
+}
+
+/** Reads the runner's Spec from argv (the JSON after `--spec`). */
+export function readSpec(): Spec {
+  const i = process.argv.indexOf("--spec");
+  if (i < 0) throw new Error("engine: missing --spec '<json>'");
+  return JSON.parse(process.argv[i + 1]!) as Spec;
+}

@@ -1,0 +1,260 @@
+// Writes BENCHMARKS.md from the results: the machine, one table per workload group (engine ×
+// workload, median [min–max]), nabla's best against each peer, matmul as a fraction of the
+// measured SIMD peak, the headline ratios, and every skip and caveat with its reason.
+import { ENGINES, engine } from "./catalog.js";
+import type { Machine } from "./machine.js";
+import type { Cell, Results } from "./summary.js";
+import { GROUPS, WORKLOADS, workload, type Group } from "./workloads.js";
+
+export interface Meta {
+  command: string;
+  quick: boolean;
+  machine: Machine;
+  loadStart: string;
+  loadEnd: string;
+  minutes: number;
+  versions: Record<string, string | null>;
+  /** engines left out before running, with why */
+  unavailable: string[];
+}
+
+export const fmt = (x: number): string =>
+  !Number.isFinite(x)
+    ? "—"
+    : x >= 1000
+      ? Math.round(x).toLocaleString("en-US")
+      : x >= 100
+        ? x.toFixed(0)
+        : x >= 10
+          ? x.toFixed(1)
+          : x >= 1
+            ? x.toFixed(2)
+            : x.toPrecision(2);
+
+const cellText = (c: Cell | undefined): string =>
+  !c ? "—" : `${fmt(c.median)} [${fmt(c.min)}–${fmt(c.max)}]${c.reps < 5 ? ` (n=${c.reps})` : ""}`;
+const ratio = (x: number | null): string => (x === null ? "—" : `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`);
+const pct = (x: number): string => `${Math.round(100 * x)}%`;
+const label = (id: string): string => engine(id).label;
+
+function table(header: string[], rows: string[][]): string {
+  return [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
+}
+
+function groupTable(r: Results, group: Group): string {
+  const ids = WORKLOADS.filter((w) => w.group === group && r.cells.some((c) => c.workload === w.id));
+  const engines = ENGINES.filter((e) =>
+    ids.some((w) => r.cells.some((c) => c.engine === e.id && c.workload === w.id)),
+  );
+  const best = ids.map((w) =>
+    r.fastest(
+      engines.map((e) => e.id),
+      w.id,
+    ),
+  );
+  const rows = engines.map((e) => [
+    e.label,
+    ...ids.map((w, i) => {
+      const c = r.get(e.id, w.id);
+      return c && c === best[i] ? `**${cellText(c)}**` : cellText(c);
+    }),
+  ]);
+  const head = ids.map((w) => `${w.title} (${w.unit}, ${w.higherIsBetter ? "higher" : "lower"} is better)`);
+  return table(["engine", ...head], rows);
+}
+
+/** Peer columns of the ratio table: one per engine, Python's two gc modes sharing one. */
+const PEER_COLUMNS: { title: string; ids: string[] }[] = [
+  ...ENGINES.filter((e) => e.family !== "nabla" && e.family !== "cpu" && e.family !== "python").map((e) => ({
+    title: `vs ${e.label}`,
+    ids: [e.id],
+  })),
+  { title: "vs Python micrograd-style (gc on / off)", ids: ["micrograd-py", "micrograd-py-nogc"] },
+];
+
+function ratioTable(r: Results): string {
+  const has = (id: string) => r.cells.some((c) => c.engine === id && !c.skipped);
+  const cols = PEER_COLUMNS.filter((col) => col.ids.some(has));
+  const rows = WORKLOADS.filter((w) => w.group !== "peak" && r.nablaBest(w.id)).map((w) => {
+    const ours = r.nablaBest(w.id)!;
+    const vs = (id: string) => r.speedup(ours, r.get(id, w.id));
+    return [
+      w.title,
+      `${label(ours.engine)}: ${fmt(ours.median)} ${w.unit}`,
+      ...cols.map((col) =>
+        col.ids.every((id) => vs(id) === null) ? "—" : col.ids.map((id) => ratio(vs(id))).join(" / "),
+      ),
+    ];
+  });
+  return table(["workload", "nabla's best (median)", ...cols.map((c) => c.title)], rows);
+}
+
+/** The pairs (engine, the peak that bounds it) of the fraction-of-peak table. */
+const BOUNDS: [string, string][] = [
+  ["nabla-wasm", "peak-simd128"],
+  ["nabla-wasm-fma", "peak-fma"],
+  ["nabla-wasm-2t", "peak-simd128-2t"],
+  ["tfjs-wasm", "peak-simd128"],
+];
+
+/** Fractions of the peak from the best repetitions (the least disturbed), then from the medians. */
+function peakTable(r: Results): string {
+  const cols = BOUNDS.filter(
+    ([e, p]) => r.get("wasm-peak", p) && r.cells.some((c) => c.engine === e && !c.skipped),
+  );
+  const rows = WORKLOADS.filter((w) => w.group === "matmul" && r.cells.some((c) => c.workload === w.id)).map(
+    (w) => [
+      w.title,
+      ...cols.map(([e, p]) => {
+        const c = r.get(e, w.id);
+        const peak = r.get("wasm-peak", p)!;
+        return c ? `${pct(c.max / peak.max)} (medians: ${pct(c.median / peak.median)})` : "—";
+      }),
+    ],
+  );
+  const head = cols.map(
+    ([e, p]) => `${label(e)} / ${workload(p).title} (${fmt(r.get("wasm-peak", p)!.max)})`,
+  );
+  return table(["matmul", ...head], rows);
+}
+
+function headlines(r: Results): string[] {
+  const lines: string[] = [];
+  const peak = r.get("wasm-peak", "peak-simd128");
+  const fmaPeak = r.get("wasm-peak", "peak-fma");
+  if (peak)
+    lines.push(
+      `Measured wasm peak of one core (best repetition): ${fmt(peak.max)} GFLOP/s with f32x4 mul+add${fmaPeak ? `, ${fmt(fmaPeak.max)} GFLOP/s with relaxed-SIMD FMA` : ""}.`,
+    );
+  for (const n of [512, 1024, 2048]) {
+    const id = `matmul-${n}`;
+    const ours = r.get("nabla-wasm", id);
+    const fma = r.get("nabla-wasm-fma", id);
+    if (!ours) continue;
+    const ofPeak = (c: Cell, p: Cell | undefined) =>
+      p ? `, best rep ${pct(c.max / p.max)} of the peak` : "";
+    const parts = [`nabla wasm ${fmt(ours.median)} GFLOP/s${ofPeak(ours, peak)}`];
+    const tw = r.get("tfjs-wasm", id);
+    if (tw) parts.push(`${ratio(r.speedup(ours, tw))} TF.js wasm (${fmt(tw.median)}${ofPeak(tw, peak)})`);
+    if (fma) parts.push(`FMA build ${fmt(fma.median)} GFLOP/s${ofPeak(fma, fmaPeak)}`);
+    const ort = r.fastest(["ort-1t", "ort-2t"], id);
+    if (ort)
+      parts.push(
+        `nabla's best is ${ratio(r.speedup(r.nablaBest(id), ort))} onnxruntime's best (${label(ort.engine)}, ${fmt(ort.median)})`,
+      );
+    lines.push(`matmul ${n}: ${parts.join("; ")}.`);
+  }
+  for (const id of ["mlp", "gpt-train", "gpt-sample", "conv-1", "conv-2"]) {
+    const ours = r.nablaBest(id);
+    if (!ours) continue;
+    const w = workload(id);
+    const parts = [`nabla's best (${label(ours.engine)}) ${fmt(ours.median)} ${w.unit}`];
+    const tf = r.fastest(["tfjs-cpu", "tfjs-wasm"], id);
+    if (tf)
+      parts.push(
+        `${ratio(r.speedup(ours, tf))} the faster TF.js backend (${label(tf.engine)}, ${fmt(tf.median)})`,
+      );
+    const pt = r.fastest(["torch-1t", "torch-2t"], id);
+    if (pt)
+      parts.push(`${ratio(r.speedup(ours, pt))} PyTorch's best (${label(pt.engine)}, ${fmt(pt.median)})`);
+    lines.push(`${w.title}: ${parts.join("; ")}.`);
+  }
+  const moons = r.get("nabla-micrograd", "moons");
+  if (moons) {
+    const vs = ["micrograd-py", "micrograd-py-nogc"]
+      .map((p) => [p, r.get(p, "moons")] as const)
+      .filter(([, c]) => c)
+      .map(([p, c]) => `${ratio(r.speedup(moons, c))} ${label(p)} (${fmt(c!.median)} ms/step)`);
+    lines.push(`moons (scalar engine): nabla/micrograd ${fmt(moons.median)} ms/step; ${vs.join("; ")}.`);
+  }
+  return lines.map((l) => `- ${l}`);
+}
+
+function notes(r: Results, meta: Meta): string[] {
+  const m = meta.machine;
+  const out = [
+    `Wall-clock times on a machine shared with other jobs (load average ${meta.loadStart} at the start, ${meta.loadEnd} at the end, on ${m.cores} cores): a busy core inflates medians and widens ranges; the best repetition (the range's fast end) is the least disturbed figure.`,
+    "The wasm peak is the limit of 128-bit WebAssembly SIMD on one core (independent f32x4 chains, no memory traffic): the ceiling for nabla's wasm kernels and TF.js's wasm backend. Native code (onnxruntime, PyTorch's oneDNN convolutions) uses AVX-512 and is not bound by it.",
+  ];
+  if (m.torch && m.torchBlas === "generic")
+    out.push(
+      `PyTorch ${m.torch} is Debian's build: its matrix products call the system's libblas.so.3 (BLAS_INFO=generic), here ${m.blasLibrary ?? "unknown"}, so its matmul and Linear layers run far below PyTorch with OpenBLAS or MKL; its convolutions use oneDNN and are unaffected.`,
+    );
+  for (const c of r.cells.filter((x) => x.note && !x.skipped))
+    out.push(`${label(c.engine)}, ${workload(c.workload).title}: ${c.note}.`);
+  const skipped = new Map<string, string[]>();
+  for (const c of r.cells.filter((x) => x.skipped)) {
+    const key = `${label(c.engine)}: ${c.skipped}`;
+    skipped.set(key, [...(skipped.get(key) ?? []), workload(c.workload).title]);
+  }
+  for (const [key, ws] of skipped) out.push(`Skipped — ${key} (${ws.join(", ")}).`);
+  for (const u of meta.unavailable) out.push(`Not measured — ${u}.`);
+  return out.map((l) => `- ${l}`);
+}
+
+export function markdown(r: Results, meta: Meta): string {
+  const m = meta.machine;
+  const v = meta.versions;
+  const machine = table(
+    ["", ""],
+    [
+      ["CPU", `${m.cpu}; ${m.cores} cores; ${m.memoryGiB} GiB`],
+      ["OS", m.os],
+      ["Node", `${m.node} (V8 ${m.v8})`],
+      [
+        "PyTorch",
+        m.torch
+          ? `${m.torch}, Python ${m.python}, BLAS_INFO=${m.torchBlas}`
+          : `not available (${m.torchMissing})`,
+      ],
+      [
+        "TF.js",
+        v.tfjs ? `@tensorflow/tfjs ${v.tfjs}, @tensorflow/tfjs-backend-wasm ${v.tfjsWasm}` : "not installed",
+      ],
+      ["onnxruntime", v.ort ? `onnxruntime-node ${v.ort}` : "not installed"],
+      ["nabla", `commit ${m.commit}`],
+      ["run", `${m.date}, ${meta.minutes.toFixed(1)} min; load average ${meta.loadStart} → ${meta.loadEnd}`],
+    ],
+  );
+  const sections = GROUPS.filter((g) => r.cells.some((c) => workload(c.workload).group === g));
+  const titles: Record<Group, string> = {
+    peak: "Measured peak of this CPU (WebAssembly SIMD128 microbenchmark)",
+    matmul: "Matrix multiplication (float32, square)",
+    conv: "Convolution layers of a small Fashion-MNIST CNN (3×3, padding 1, forward + backward)",
+    mlp: "MLP training step",
+    gpt: "Character GPT (4 layers, 4 heads, width 128, block 64; AdamW, clipping)",
+    moons: "Scalar autograd engine (micrograd's moons demo, MLP(2, [16, 16, 1]), 100 points)",
+  };
+  return [
+    "# nabla benchmarks",
+    "",
+    `Generated by \`${meta.command}\` (bench/run.ts; the suite lives in bench/suite/) — do not edit by hand.${meta.quick ? " **Quick pass**: fewer repetitions, no 2048 matmul." : ""}`,
+    "Each cell is the **median [min–max]** over timed repetitions after warm-up (n shown when under 5); the best engine per column is in bold.",
+    "",
+    machine,
+    "",
+    "## Headlines",
+    "",
+    ...headlines(r),
+    "",
+    ...sections.flatMap((g) => [`## ${titles[g]}`, "", groupTable(r, g), ""]),
+    "## nabla's best against each peer",
+    "",
+    "How many times as fast nabla's best engine is (medians; above 1× nabla is faster, below it is slower).",
+    "",
+    ratioTable(r),
+    "",
+    "## Matmul as a fraction of the measured peak",
+    "",
+    "Each engine's best repetition over the peak's best (the least disturbed figures; the medians' ratio follows).",
+    "",
+    peakTable(r),
+    "",
+    "## Notes",
+    "",
+    ...notes(r, meta),
+    "",
+    "![benchmark chart](bench/benchmarks.svg)",
+    "",
+  ].join("\n");
+}
