@@ -90,6 +90,16 @@ export async function openSite(): Promise<Site> {
   };
 }
 
+/** The notes' line for the WebAssembly backend in Chromium (which has SIMD). */
+export const WASM_NOTE = /^Backend: tensors run on the "wasm" backend: WebAssembly (relaxed SIMD|SIMD128)\b/;
+
+/** The text of the page's Backend note, once the trainer has reported it at this level. */
+export async function backendNote(page: Page, level: "ok" | "fallback"): Promise<string> {
+  const note = page.locator(`#notes li[data-topic="Backend"].note-${level}`);
+  await note.waitFor();
+  return note.innerText();
+}
+
 /** The number a metric element carries in data-value (set by the pages for tests and tools). */
 export async function dataValue(page: Page, selector: string, attr = "data-value"): Promise<number> {
   const v = await page.locator(selector).getAttribute(attr);

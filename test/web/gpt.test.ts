@@ -1,8 +1,9 @@
 // The tiny-GPT page in Chromium, used as a person would: pick a text, set a tiny model, train it
-// (a few seconds, in a worker), sample text, and show the attention maps of every layer and head.
+// (a few seconds, in a worker, on the WebAssembly backend), sample text, and show the attention
+// maps of every layer and head; the notes name the backend that ran, the reference one when forced.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { openSite, type Site } from "./browser.js";
+import { backendNote, openSite, WASM_NOTE, type Site } from "./browser.js";
 
 let site: Site;
 before(async () => {
@@ -51,6 +52,7 @@ test("train a tiny GPT, sample from it, and view its attention per layer and hea
   );
   assert.match(await page.locator("#model-info").innerText(), /parameters · \d+ distinct characters/);
   assert.equal(await page.locator("#progress").getAttribute("value"), "60");
+  assert.match(await backendNote(page, "ok"), WASM_NOTE);
 
   await page.fill("#prompt", "the ");
   await page.fill("#sample-length", "80");
@@ -115,5 +117,25 @@ test("without Web Workers the page says so and still trains on its main thread",
   );
   await page.click("#sample");
   await page.waitForFunction(() => document.querySelector("#sample-output")?.hasAttribute("data-generated"));
+  assert.match(await backendNote(page, "ok"), WASM_NOTE); // the fallback host loads wasm too
+  assert.deepEqual(errors, []);
+});
+
+test("?backend=reference: the worker trains on the reference backend and the notes say so", async () => {
+  const { page, errors } = await site.open("gpt.html?backend=reference");
+  await page.waitForSelector("body[data-ready]");
+  assert.equal(await page.getAttribute("body", "data-ready"), "worker");
+  assert.match(
+    await backendNote(page, "fallback"),
+    /^Backend: tensors run on the "reference" backend: .*because the page's address asked for it \(\?backend=reference\)/,
+  );
+  const settings = { nLayer: 1, nHead: 1, nEmbd: 8, blockSize: 8, batchSize: 4, steps: 5 };
+  for (const [k, v] of Object.entries(settings)) await page.fill(`#${k}`, String(v));
+  await page.click("#train");
+  await page.waitForFunction(
+    () => document.querySelector("#progress-text")?.getAttribute("data-step") === "5",
+  );
+  assert.match(await page.locator("#notes").innerText(), /tensors run on the "reference" CPU backend/);
+  await site.screenshot(page, "gpt-reference");
   assert.deepEqual(errors, []);
 });

@@ -1,11 +1,12 @@
 // The network playground in Chromium, used as a person would: choose settings in the form, press
 // Step and Train, and read the page. On two moons the loss must fall and the accuracy pass 95%
-// within 300 steps; the settings must round-trip through the shared link; without Web Workers
-// the page must say so and still train.
+// within 300 steps, on the WebAssembly backend; the settings must round-trip through the shared
+// link; without Web Workers or WebAssembly the page must say so and still train (on the reference
+// backend).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { dataValue, openSite, type Site } from "./browser.js";
+import { backendNote, dataValue, openSite, WASM_NOTE, type Site } from "./browser.js";
 
 let site: Site;
 before(async () => {
@@ -65,6 +66,7 @@ test(`moons: the loss falls and the accuracy passes 95% within ${STEPS} steps, t
   assert.match(await page.locator("#status").innerText(), new RegExp(`Stopped at step ${STEPS}`));
   assert.match(await page.locator("#notes").innerText(), /Web Worker: training runs in a Web Worker/);
   assert.match(await page.locator("#notes").innerText(), /Threads: SharedArrayBuffer is available/); // COOP/COEP
+  assert.match(await backendNote(page, "ok"), WASM_NOTE);
   await site.screenshot(page, "playground");
   assert.deepEqual(errors, []);
 });
@@ -109,14 +111,19 @@ test("the settings travel in the link: share, open it in a new tab, same form; b
   assert.deepEqual([...errors, ...other.errors, ...bad.errors], []);
 });
 
-test("without Web Workers the page says so and trains on its main thread", async () => {
+test("without Web Workers or WebAssembly the page says so and trains on its main thread, on the reference backend", async () => {
   const { page, errors } = await site.open("playground.html#data=circles&stop=40", () => {
     delete (globalThis as { Worker?: unknown }).Worker;
+    delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
   });
   await page.waitForSelector("body[data-ready]");
   assert.equal(await page.getAttribute("body", "data-ready"), "main-thread");
   await page.waitForSelector('#notes li[data-topic="Web Worker"].note-fallback');
   assert.match(await page.locator("#notes").innerText(), /this browser has no Web Workers.*main thread/);
+  assert.match(
+    await backendNote(page, "fallback"),
+    /^Backend: tensors run on the "reference" backend: .*because this browser has no WebAssembly\.$/,
+  );
   await page.click("#run");
   await page.waitForFunction(
     () => document.querySelector("#m-step")?.getAttribute("data-value") === "40",

@@ -1,6 +1,7 @@
 // The playground's parts that need no browser, in Node: the URL form of the playground's settings,
 // its trainer (moons to 95%), the tiny-GPT trainer (loss, sampling past the block size, attention
-// shapes), the explorer's names and formulas, and the static server's headers and refusals.
+// shapes), the hosts' choice of backend, the explorer's names and formulas, and the static server's
+// headers and refusals.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
@@ -23,6 +24,9 @@ import { describeNode, localRule, nameValues } from "../../src/web/explorer/expl
 import { serveStatic, type StaticServer } from "../../scripts/serve-web.js";
 import { playgroundHost, type PlaygroundOut } from "../../src/web/playground/host.js";
 import { gptHost, type GptOut } from "../../src/web/gpt/host.js";
+import { wantedBackend, withBackend } from "../../src/web/common/backend.js";
+import type { HostFactory } from "../../src/web/common/host.js";
+import { getBackend, setBackend } from "../../src/index.js";
 
 test("playground settings round-trip through the URL; bad fields fall back to defaults and are named", () => {
   const c: PlaygroundConfig = {
@@ -233,6 +237,38 @@ test("the GPT host: pausing and training again resumes the same run; errors name
   );
   host({ type: "setup", text: "tiny", settings });
   assert.ok(c.seen.at(-1)!.type === "error");
+});
+
+test("a host behind withBackend: messages wait for the backend, reported first; ?backend=reference forces it", async () => {
+  assert.equal(wantedBackend("?backend=reference"), "reference");
+  assert.equal(wantedBackend("?backend=gpu&x=1"), "auto");
+  const echo: HostFactory<string, { type: "echo"; text: string; backend: string }> = (send) => (text) =>
+    send({ type: "echo", text, backend: getBackend().name });
+  const previous = getBackend().name;
+  try {
+    for (const [want, name] of [
+      ["reference", "reference"],
+      ["auto", "wasm"], // Node has WebAssembly SIMD
+    ] as const) {
+      const c = collect<{ type: string; name?: string; fallback?: string | null; backend?: string }>();
+      const host = withBackend(echo)(c.send);
+      host({ type: "backend", want });
+      host("a");
+      host("b");
+      const done = c.until((m) => m.type === "echo" && (m as { text?: string }).text === "b");
+      assert.equal(c.seen.length, 0, "nothing before the backend is chosen");
+      await done;
+      assert.deepEqual(
+        c.seen.map((m) => (m.type === "backend" ? `backend ${m.name}` : `echo on ${m.backend}`)),
+        [`backend ${name}`, `echo on ${name}`, `echo on ${name}`],
+      );
+      const report = c.seen[0]!;
+      if (name === "reference") assert.match(report.fallback!, /\?backend=reference/);
+      else assert.equal(report.fallback, null);
+    }
+  } finally {
+    setBackend(previous);
+  }
 });
 
 let dir: string;

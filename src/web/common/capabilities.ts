@@ -1,6 +1,7 @@
 // What this browser offers the playground (Web Workers, threads through SharedArrayBuffer, WebGPU,
 // WebAssembly) and what the page does with it, written out on the page: a missing feature is
 // said, with what the page does instead, never left to fail silently.
+import type { BackendReport } from "./backend.js";
 
 export interface Capabilities {
   worker: boolean;
@@ -48,13 +49,16 @@ export interface Note {
   text: string;
 }
 
-/** The notes a tensor page shows: where training runs, threads and WebGPU, and the backend used. */
+/**
+ * The notes a tensor page shows: where training runs, the backend its tensors run on (as the
+ * trainer reported it; no note until it has), threads and WebGPU.
+ */
 export function computeNotes(
   caps: Capabilities,
   run: { mode: "worker" | "main-thread"; reason: string },
-  backend: string | null,
+  backend: BackendReport | null,
 ): Note[] {
-  const cpu = backend ? `the "${backend}" CPU backend` : "nabla's CPU backend";
+  const cpu = backend ? `the "${backend.name}" CPU backend` : "nabla's CPU backend";
   const notes: Note[] = [];
   notes.push(
     run.mode === "worker"
@@ -69,12 +73,20 @@ export function computeNotes(
           text: `not used: ${run.reason}. Training runs on this page's main thread in short slices, so the page may stutter.`,
         },
   );
+  if (backend)
+    notes.push({
+      topic: "Backend",
+      level: backend.fallback ? "fallback" : "ok",
+      text:
+        `tensors run on the "${backend.name}" backend: ${backend.detail}` +
+        (backend.fallback ? `, because ${backend.fallback}.` : "."),
+    });
   notes.push(
     caps.threads
       ? {
           topic: "Threads",
           level: "ok",
-          text: "SharedArrayBuffer is available (the page is cross-origin isolated); nabla has no threaded backend yet, so one thread computes.",
+          text: "SharedArrayBuffer is available (the page is cross-origin isolated); nabla's backends have no threads in browsers yet, so one thread computes.",
         }
       : {
           topic: "Threads",

@@ -1,7 +1,6 @@
 // The tiny-GPT page's trainer behind messages (see common/host.ts): builds a model for a text and
 // settings, trains it in slices of about 100 ms (reporting progress after each), and answers
 // requests for samples and attention maps between slices, while training or paused.
-import { getBackend } from "../../index.js";
 import { later, messageOf, type HostError, type HostFactory } from "../common/host.js";
 import type { GptSettings } from "./settings.js";
 import { GptTrainer, type AttentionMaps } from "./trainer.js";
@@ -20,7 +19,6 @@ export type GptOut =
       parameters: number;
       characters: number;
       unigramLoss: number;
-      backend: string;
     }
   | {
       type: "progress";
@@ -80,7 +78,6 @@ export const gptHost: HostFactory<GptIn, GptOut> = (send) => {
             parameters: trainer.model.numParameters(),
             characters: trainer.data.length,
             unigramLoss: trainer.unigramLoss,
-            backend: getBackend().name,
           });
           return;
         }

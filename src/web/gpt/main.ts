@@ -1,8 +1,10 @@
 // The tiny-GPT page: a text and settings, Train / Pause with a progress bar and loss curve, and
 // Sample and Show attention, all answered by a trainer in a Web Worker (or on this thread, said so
 // on the page, when there is none). Changing the text or a model setting starts a new model on
-// the next Train; otherwise Train continues the same model for another run of steps.
+// the next Train; otherwise Train continues the same model for another run of steps. Tensors run on
+// the WebAssembly backend where it loads (`?backend=reference` forces the reference one).
 import { drawChart } from "../common/chart.js";
+import { wantedBackend, withBackend, type BackendReport, type BackendRequest } from "../common/backend.js";
 import { computeNotes, detectCapabilities, showNotes, type Capabilities } from "../common/capabilities.js";
 import { byId, fmt, h, showError } from "../common/dom.js";
 import { openPort, type Port } from "../common/port.js";
@@ -15,14 +17,14 @@ const input = (id: string) => byId(id, HTMLInputElement);
 const button = (id: string) => byId(id, HTMLButtonElement);
 const SETTING_KEYS = Object.keys(DEFAULT_GPT_SETTINGS) as (keyof GptSettings)[];
 
-let port: Port<GptIn> | null = null;
+let port: Port<GptIn | BackendRequest> | null = null;
 /** The text and settings of the model the trainer holds (null: none, or stale after an edit). */
 let built: string | null = null;
 let unigram = NaN;
 let curve: [number, number][] = [];
 
 let caps: Capabilities | null = null;
-let backend: string | null = null;
+let backend: BackendReport | null = null;
 
 /** Shows what this browser offers and what the page does without it, once both are known. */
 function updateNotes(): void {
@@ -58,16 +60,18 @@ function train(): void {
   setRunning(true);
 }
 
-function onMessage(msg: GptOut): void {
+function onMessage(msg: GptOut | BackendReport): void {
   switch (msg.type) {
+    case "backend":
+      backend = msg;
+      updateNotes();
+      return;
     case "model":
       unigram = msg.unigramLoss;
       byId("model-info").textContent =
         `${msg.parameters.toLocaleString("en")} parameters · ${msg.vocabSize} distinct characters · ` +
         `${msg.characters.toLocaleString("en")} characters of text · a model that only knows character ` +
         `frequencies scores ${fmt(msg.unigramLoss, 3)} nats`;
-      backend = msg.backend;
-      updateNotes();
       for (const id of ["sample", "show-attention"]) button(id).disabled = false;
       return;
     case "progress": {
@@ -163,11 +167,12 @@ async function main(): Promise<void> {
     port?.post({ type: "attention", prompt: input("attention-prompt").value });
   });
 
-  port = await openPort<GptIn, GptOut>({
+  port = await openPort<GptIn | BackendRequest, GptOut | BackendReport>({
     workerUrl: new URL("./gpt-worker.js", import.meta.url),
-    fallback: async () => (await import("./host.js")).gptHost,
+    fallback: async () => withBackend((await import("./host.js")).gptHost),
     onMessage,
   });
+  port.post({ type: "backend", want: wantedBackend(location.search) });
   caps = await capsProbe;
   updateNotes();
   button("train").disabled = false;

@@ -2,7 +2,6 @@
 // model for a config, trains in slices of about 25 ms while running, and after each slice reports
 // the metrics and the decision boundary on a grid. A run stops by itself at the config's stopAt
 // step (a run started past it goes on until paused).
-import { getBackend } from "../../index.js";
 import { later, messageOf, type HostError, type HostFactory } from "../common/host.js";
 import type { PlaygroundConfig } from "./config.js";
 import { PlaygroundTrainer, type Grid, type Metrics, type PointSet } from "./trainer.js";
@@ -11,7 +10,7 @@ export type PlaygroundIn =
   { type: "configure"; config: PlaygroundConfig } | { type: "run" } | { type: "pause" } | { type: "step" };
 
 export type PlaygroundOut =
-  | { type: "dataset"; train: PointSet; test: PointSet; classes: number; parameters: number; backend: string }
+  | { type: "dataset"; train: PointSet; test: PointSet; classes: number; parameters: number }
   | {
       type: "progress";
       metrics: Metrics & { testLoss: number };
@@ -71,7 +70,7 @@ export const playgroundHost: HostFactory<PlaygroundIn, PlaygroundOut> = (send) =
           let parameters = 0;
           for (const p of trainer.model.parameters()) parameters += p.numel();
           const { train, test, classes } = trainer;
-          send({ type: "dataset", train, test, classes, parameters, backend: getBackend().name });
+          send({ type: "dataset", train, test, classes, parameters });
           report();
           return;
         }

@@ -1,7 +1,9 @@
 // The network playground page: the settings form (mirrored in the URL after #, so a state can be
 // shared as a link), the buttons, and the live views of a trainer that runs in a Web Worker (or on
-// this thread, said so on the page, when there is none).
+// this thread, said so on the page, when there is none), on the WebAssembly backend where it loads
+// (`?backend=reference` forces the reference one).
 import { drawChart, type ChartSeries } from "../common/chart.js";
+import { wantedBackend, withBackend, type BackendReport, type BackendRequest } from "../common/backend.js";
 import { computeNotes, detectCapabilities, showNotes, type Capabilities } from "../common/capabilities.js";
 import { byId, fmt, h, percent, showError } from "../common/dom.js";
 import { openPort, type Port } from "../common/port.js";
@@ -29,14 +31,14 @@ const NUMERIC = ["noise", "size", "seed", "lr", "batch", "l2", "stopAt"] as cons
 const INTEGER = new Set(["size", "seed", "batch", "stopAt"]);
 
 let config: PlaygroundConfig;
-let port: Port<PlaygroundIn> | null = null;
+let port: Port<PlaygroundIn | BackendRequest> | null = null;
 let running = false;
 let data: { train: PointSet; test: PointSet } | null = null;
 let lastGrid: Grid | null = null;
 let curves: { train: [number, number][]; test: [number, number][] } = { train: [], test: [] };
 
 let caps: Capabilities | null = null;
-let backend: string | null = null;
+let backend: BackendReport | null = null;
 
 /** Shows what this browser offers and what the page does without it, once both are known. */
 function updateNotes(): void {
@@ -120,7 +122,12 @@ function setMetric(id: string, text: string, value: number): void {
   el.dataset.value = String(value);
 }
 
-function onMessage(msg: PlaygroundOut): void {
+function onMessage(msg: PlaygroundOut | BackendReport): void {
+  if (msg.type === "backend") {
+    backend = msg;
+    updateNotes();
+    return;
+  }
   if (msg.type === "error") {
     setRunning(false);
     showError(byId("error"), `Training failed: ${msg.message}`);
@@ -130,8 +137,6 @@ function onMessage(msg: PlaygroundOut): void {
   if (msg.type === "dataset") {
     data = { train: msg.train, test: msg.test };
     setMetric("m-params", String(msg.parameters), msg.parameters);
-    backend = msg.backend;
-    updateNotes();
     return;
   }
   const m = msg.metrics;
@@ -207,11 +212,12 @@ async function main(): Promise<void> {
     reconfigure();
   });
 
-  port = await openPort<PlaygroundIn, PlaygroundOut>({
+  port = await openPort<PlaygroundIn | BackendRequest, PlaygroundOut | BackendReport>({
     workerUrl: new URL("./playground-worker.js", import.meta.url),
-    fallback: async () => (await import("./host.js")).playgroundHost,
+    fallback: async () => withBackend((await import("./host.js")).playgroundHost),
     onMessage,
   });
+  port.post({ type: "backend", want: wantedBackend(location.search) });
   caps = await capsProbe;
   updateNotes();
   for (const id of ["run", "step", "reset"]) button(id).disabled = false;
