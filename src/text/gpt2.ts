@@ -6,6 +6,7 @@
 // so a lone surrogate in the text comes back from decode as U+FFFD (the byte-level BpeTokenizer keeps
 // it); every well-formed string round-trips.
 import * as r50k from "gpt-tokenizer/encoding/r50k_base";
+import r50kRanks from "gpt-tokenizer/bpeRanks/r50k_base";
 import { NablaError } from "../index.js";
 import { checkIds, JsonReader, type Gpt2TokenizerJSON, type Tokenizer } from "./tokenizer.js";
 
@@ -13,6 +14,7 @@ import { checkIds, JsonReader, type Gpt2TokenizerJSON, type Tokenizer } from "./
 export const END_OF_TEXT_ID = 50256;
 
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+const utf8 = new TextEncoder();
 
 export class Gpt2Tokenizer implements Tokenizer {
   readonly type = "gpt2" as const;
@@ -25,9 +27,31 @@ export class Gpt2Tokenizer implements Tokenizer {
     return r50k.encode(text, PLAIN_TEXT);
   }
 
+  /**
+   * The UTF-8 bytes token `id` stands for (a token may hold part of a character), so streams can
+   * hold back incomplete characters.
+   */
+  tokenBytes(id: number): Uint8Array {
+    checkIds("Gpt2Tokenizer.tokenBytes", [id], this.vocabSize);
+    if (id === END_OF_TEXT_ID) return utf8.encode("<|endoftext|>");
+    const entry = (r50kRanks as (string | number[])[])[id]!;
+    return typeof entry === "string" ? utf8.encode(entry) : Uint8Array.from(entry);
+  }
+
+  /**
+   * Decodes with a fresh decoder each call: the package's own decode keeps a streaming decoder
+   * between calls, so ids that end mid-character would corrupt the next call's text.
+   */
   decode(ids: ArrayLike<number>): string {
     checkIds("Gpt2Tokenizer.decode", ids, this.vocabSize);
-    return r50k.decode(Array.from(ids));
+    const parts = Array.from(ids, (id) => this.tokenBytes(id));
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    return new TextDecoder("utf-8").decode(bytes);
   }
 
   toJSON(): Gpt2TokenizerJSON {

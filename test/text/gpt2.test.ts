@@ -46,3 +46,13 @@ test("ids outside 0..50256 are errors; the JSON form names the encoding", () => 
     /"encoding" must be "r50k_base", got "cl100k_base"/,
   );
 });
+
+test("decode keeps no state between calls: a partial character does not leak into the next decode", () => {
+  const t = gpt2Tokenizer();
+  const whale = t.encode("🐋");
+  assert.ok(whale.length > 1);
+  assert.equal(t.decode(whale.slice(0, 1)), "\uFFFD");
+  assert.equal(t.decode(whale), "🐋");
+  const bytes = whale.flatMap((id) => Array.from(t.tokenBytes(id)));
+  assert.deepEqual(bytes, Array.from(new TextEncoder().encode("🐋")));
+});
