@@ -169,8 +169,7 @@ export function trainLm(
     { params: params.filter((p) => p.ndim >= 2), weightDecay: cfg.weightDecay },
     { params: params.filter((p) => p.ndim < 2), weightDecay: 0 },
   ];
-  // (the cast: ParamsArg's group type intersects AdamOptions' index signature with `params`)
-  const optimizer = new optim.AdamW(groups as unknown as Iterable<nb.Tensor>, {
+  const optimizer = new optim.AdamW(groups, {
     lr: cfg.lr,
     betas: [0.9, 0.99],
   });

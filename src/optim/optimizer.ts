@@ -6,8 +6,13 @@ export type Hyper = Record<string, number | boolean | readonly number[]>;
 
 export type ParamGroup<H extends Hyper> = H & { params: nb.Tensor[] };
 
-export type ParamsArg<H extends Hyper> =
-  Iterable<nb.Tensor> | (Partial<H> & { params: Iterable<nb.Tensor> })[];
+/** H without its index signature, so a group's `params` does not have to fit it. */
+type Known<H> = { [K in keyof H as string extends K ? never : K]: H[K] };
+
+/** A parameter group: its parameters and any hyper-parameters that differ from the defaults. */
+export type GroupSpec<H extends Hyper> = Partial<Known<H>> & { params: Iterable<nb.Tensor> };
+
+export type ParamsArg<H extends Hyper> = Iterable<nb.Tensor> | GroupSpec<H>[];
 
 export type StateValue = nb.Tensor | number;
 export type ParamState = Record<string, StateValue>;
@@ -27,14 +32,14 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     this.defaults = defaults;
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new nb.NablaError(`${this.constructor.name}: got an empty parameter list`);
-    type Spec = Partial<H> & { params: Iterable<nb.Tensor> };
+    type Spec = GroupSpec<H>;
     const groups: Spec[] =
       list[0] instanceof nb.Tensor ? [{ params: list as nb.Tensor[] } as unknown as Spec] : (list as Spec[]);
     this.paramGroups = [];
     for (const g of groups) this.addParamGroup(g);
   }
 
-  addParamGroup(group: Partial<H> & { params: Iterable<nb.Tensor> }): void {
+  addParamGroup(group: GroupSpec<H>): void {
     const params = [...group.params];
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     for (const p of params) {
