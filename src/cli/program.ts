@@ -2,6 +2,7 @@
 // command (train, sample…) is a register function added to COMMANDS.
 
 import { Command } from "commander";
+import * as nb from "../index.js";
 import { oneLine, reportError } from "./errors.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerGraph } from "./commands/graph.js";
@@ -19,8 +20,23 @@ export function buildProgram(): Command {
       // commander's own complaints (unknown option, missing argument) in nabla's one-line form
       outputError: (str, write) => write(`nabla: ${oneLine(str.replace(/^error: /, ""))}\n`),
     });
+  program.option(
+    "--backend <name>",
+    "where tensors compute: reference or wasm (default: $NABLA_BACKEND, else reference)",
+  );
+  // choose the backend before any command makes a tensor
+  program.hook("preAction", async () => {
+    const name = (program.opts() as { backend?: string }).backend ?? process.env.NABLA_BACKEND;
+    if (name) await selectBackend(name);
+  });
   for (const register of COMMANDS) register(program);
   return program;
+}
+
+/** Loads (for wasm) and selects a backend by name; an unknown name lists the known ones. */
+export async function selectBackend(name: string): Promise<void> {
+  if (name === "wasm" && !nb.listBackends().includes("wasm")) await nb.initWasm();
+  nb.setBackend(name);
 }
 
 /** Runs the command line; errors are reported in one line and set a non-zero exit code. */

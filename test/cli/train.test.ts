@@ -86,3 +86,19 @@ test("bad training input gets one line and a non-zero exit", () => {
     rmSync(empty, { recursive: true, force: true });
   }
 });
+
+test("--backend (or NABLA_BACKEND) chooses where tensors compute, and the progress line says which", () => {
+  const out = mkdtempSync(join(tmpdir(), "nabla-cli-backend-"));
+  try {
+    const args = ["train", "mlp", "--dataset", "moons", "--limit", "100", "--epochs", "1", "--out", out];
+    const r = nabla("--backend", "wasm", ...args);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /backend wasm/);
+    assertOneLineError(
+      nabla("--backend", "gpu", ...args),
+      /setBackend: unknown backend 'gpu'; available: reference/,
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

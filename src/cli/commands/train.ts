@@ -144,6 +144,7 @@ function runTrain(model: "mlp" | "cnn", opts: TrainCliOptions): void {
   let bars: cliProgress.MultiBar | null = null;
   let bar: cliProgress.SingleBar | null = null;
   let lastPrint = 0;
+  let backendName = "";
   const say = (s: string) => (bars ? bars.log(s + "\n") : process.stdout.write(s + "\n"));
   const started = performance.now();
   const { history } = trainClassifier(cfg, {
@@ -168,7 +169,7 @@ function runTrain(model: "mlp" | "cnn", opts: TrainCliOptions): void {
             },
             cliProgress.Presets.shades_classic,
           );
-          void backend;
+          backendName = backend;
         }
       },
       onStep: (s) => {
@@ -181,7 +182,7 @@ function runTrain(model: "mlp" | "cnn", opts: TrainCliOptions): void {
             loss: s.loss.toFixed(4),
             acc: pct(s.accuracy),
             rate: s.samplesPerSecond.toFixed(0),
-            backend: "nabla",
+            backend: backendName,
           });
           bars.update();
         } else if (performance.now() - lastPrint > 10_000 || s.step === s.stepsPerEpoch) {
