@@ -61,6 +61,23 @@ export type BinaryOp =
   | "fmod"
   | "atan2";
 
+/**
+ * Ops whose output is bool whatever their inputs' dtype. The binary ones (comparisons and logical
+ * connectives) are, in this order, the last op codes of the wasm kernels (wasm/abi.ts).
+ */
+export const BOOL_OUTPUT_OPS: ReadonlySet<BinaryOp> = new Set<BinaryOp>([
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "logicalAnd",
+  "logicalOr",
+  "logicalXor",
+]);
+export const BOOL_OUTPUT_UNARY_OPS: ReadonlySet<UnaryOp> = new Set<UnaryOp>(["logicalNot", "isnan", "isinf"]);
+
 /** Reductions; argmax/argmin write int32 indices of the first extreme value. */
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 export type ScanOp = "sum" | "prod";

@@ -1,22 +1,10 @@
 // Array-level functions (no autograd) that primitives' forward and backward rules are written with:
 // broadcasting elementwise ops, reductions, views and matmul over NdArrays through the kernels.
-import type { BinaryOp, ReduceOp, UnaryOp } from "../backend/interface.js";
+import { type BinaryOp, BOOL_OUTPUT_OPS, type ReduceOp, type UnaryOp } from "../backend/interface.js";
 import { type DType, promote } from "../util/dtype.js";
 import { fmtShape, shapeError } from "../util/errors.js";
 import { broadcastShapes, contiguousStrides, type Shape, shapesEqual, sizeOf } from "../util/shape.js";
 import { cast, contiguous, empty, kernel, NdArray } from "./ndarray.js";
-
-const COMPARE = new Set<BinaryOp>([
-  "eq",
-  "ne",
-  "lt",
-  "le",
-  "gt",
-  "ge",
-  "logicalAnd",
-  "logicalOr",
-  "logicalXor",
-]);
 
 /** A view of `a` broadcast to `shape` (zero strides on new or size-1 dims). */
 export function expandTo(a: NdArray, shape: Shape, op = "expand"): NdArray {
@@ -49,7 +37,7 @@ export function binary(op: BinaryOp, a: NdArray, b: NdArray, opName: string = op
   const dt = promote(a.dtype, b.dtype);
   const aa = expandTo(a.dtype === dt ? a : cast(a, dt), shape);
   const bb = expandTo(b.dtype === dt ? b : cast(b, dt), shape);
-  const out = empty(shape, COMPARE.has(op) ? "bool" : dt, a.backend);
+  const out = empty(shape, BOOL_OUTPUT_OPS.has(op) ? "bool" : dt, a.backend);
   kernel(a.backend, "binary", dt, opName, op).binary(op, aa, bb, out);
   return out;
 }

@@ -3,7 +3,12 @@
 // and layouts (transposed, flipped, stepped, broadcast, offset). Seeds are in the test names.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { BinaryOp, UnaryOp } from "../../src/backend/interface.js";
+import {
+  type BinaryOp,
+  BOOL_OUTPUT_OPS,
+  BOOL_OUTPUT_UNARY_OPS,
+  type UnaryOp,
+} from "../../src/backend/interface.js";
 import { DTYPES } from "../../src/util/dtype.js";
 import {
   assertAgree,
@@ -63,8 +68,7 @@ const BINARY: BinaryOp[] = [
   "logicalOr",
   "logicalXor",
 ];
-const BOOL_OUT = new Set<string>(["logicalNot", "isnan", "isinf", "eq", "ne", "lt", "le", "gt", "ge"]);
-BOOL_OUT.add("logicalAnd").add("logicalOr").add("logicalXor");
+const BOOL_OUT = new Set<string>([...BOOL_OUTPUT_UNARY_OPS, ...BOOL_OUTPUT_OPS]);
 /** Transcendentals come from different libms (V8's and AssemblyScript's), rounded to float32. */
 const ROUNDED = { rtol: 2e-7, atol: 1e-30 };
 

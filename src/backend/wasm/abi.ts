@@ -1,5 +1,6 @@
 // The functions the kernels module (src/backend/wasm/assembly/index.ts) exports, as JS sees them.
 // Pointers are byte addresses in the heap; strides and offsets count elements.
+import { BOOL_OUTPUT_OPS } from "../interface.js";
 
 export interface KernelExports {
   heapBase(): number;
@@ -88,7 +89,7 @@ export const MATMUL = { MR: 4, NR: 8, KC: 256, MC: 64, NC: 1024 } as const;
 /** dtype codes of copy/scatterAdd. */
 export const DTYPE_CODE = { float32: 0, float64: 1, int32: 2, bool: 3 } as const;
 
-/** Op codes, in the order of assembly/elementwise.ts's switches. */
+/** Op codes, in the order of assembly/elementwise.ts's switches (the bool-output binary ops last). */
 export const UNARY_CODE: Record<string, number> = Object.fromEntries(
   [
     "neg",
@@ -126,15 +127,7 @@ export const BINARY_CODE: Record<string, number> = Object.fromEntries(
     "remainder",
     "fmod",
     "atan2",
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "logicalAnd",
-    "logicalOr",
-    "logicalXor",
+    ...BOOL_OUTPUT_OPS,
   ].map((op, i) => [op, i]),
 );
 export const REDUCE_CODE = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 } as const;

@@ -4,16 +4,18 @@
 // Everything else (float64/int32/bool arithmetic, reductions and matmul) runs the reference
 // backend's kernels over typed-array views of the same memory, so `supports` is true everywhere
 // and the results are the oracle's own. `counts` records which path each call took.
-import type {
-  Backend,
-  BinaryOp,
-  Buf,
-  ConvGeometry,
-  KernelName,
-  ReduceOp,
-  ScanOp,
-  UnaryOp,
-  View,
+import {
+  type Backend,
+  type BinaryOp,
+  BOOL_OUTPUT_OPS,
+  BOOL_OUTPUT_UNARY_OPS,
+  type Buf,
+  type ConvGeometry,
+  type KernelName,
+  type ReduceOp,
+  type ScanOp,
+  type UnaryOp,
+  type View,
 } from "../interface.js";
 import type { DType, TypedArray } from "../../util/dtype.js";
 import * as ew from "../reference/elementwise.js";
@@ -159,7 +161,7 @@ export class WasmBackend implements Backend {
 
   unary(op: UnaryOp, x: View, out: View): void {
     const code = UNARY_CODE[op];
-    const outDtype = op === "logicalNot" || op === "isnan" || op === "isinf" ? "bool" : "float32";
+    const outDtype = BOOL_OUTPUT_UNARY_OPS.has(op) ? "bool" : "float32";
     if (code === undefined || x.dtype !== "float32" || out.dtype !== outDtype)
       return this.fallback("unary", () => ew.unary(this.data, op, x, out));
     if (size(out) === 0) return;
@@ -171,7 +173,7 @@ export class WasmBackend implements Backend {
 
   binary(op: BinaryOp, a: View, b: View, out: View): void {
     const code = BINARY_CODE[op];
-    const outDtype = code !== undefined && code >= BINARY_CODE.eq! ? "bool" : "float32";
+    const outDtype = BOOL_OUTPUT_OPS.has(op) ? "bool" : "float32";
     if (code === undefined || a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== outDtype)
       return this.fallback("binary", () => ew.binary(this.data, op, a, b, out));
     if (size(out) === 0) return;

@@ -1,6 +1,6 @@
 // Binary elementwise primitives on same-shaped inputs (broadcasting happens before, through the
 // expand primitive, whose backward sums), each with its partial derivatives; where; rounded division.
-import type { BinaryOp } from "../../backend/interface.js";
+import { type BinaryOp, BOOL_OUTPUT_OPS } from "../../backend/interface.js";
 import { isFloat } from "../../util/dtype.js";
 import { defineOp, type OpDef } from "../define.js";
 import { binary, scalar, unary, where } from "../array.js";
@@ -76,7 +76,7 @@ function makeBinary(op: BinaryOp): OpDef {
 
 export const BINARY_OPS: readonly BinaryOp[] = [
   "add", "sub", "mul", "div", "pow", "maximum", "minimum", "atan2", "remainder", "fmod",
-  "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor",
+  ...BOOL_OUTPUT_OPS,
 ]; // prettier-ignore
 
 export const binaryOps = Object.fromEntries(BINARY_OPS.map((op) => [op, makeBinary(op)])) as Record<
