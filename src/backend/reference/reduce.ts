@@ -2,53 +2,10 @@
 // and inclusive scans (cumsum, cumprod) along one axis. Sums and products accumulate in float64.
 import type { ReduceOp, ScanOp, View } from "../interface.js";
 import type { TypedArray } from "../../util/dtype.js";
-import { forEachRow, offsetsOf } from "./strided.js";
+import { type Group, offsetsOfGroup, planReduce, type Rows, rowsOf } from "../reduce-plan.js";
+import { forEachRow } from "./strided.js";
 
 type Data = (v: View) => TypedArray;
-
-/** A group of dims (the reduced ones, or the kept ones) as shape and strides. */
-interface Group {
-  shape: number[];
-  strides: number[];
-}
-
-/**
- * Merges adjacent dims of a group that are laid out contiguously with each other and drops size-1
- * dims. Row-major order within the group is preserved, so a linear index (argmax) stays valid.
- */
-function merge(shape: readonly number[], strides: readonly number[]): Group {
-  const g: Group = { shape: [], strides: [] };
-  for (let i = 0; i < shape.length; i++) {
-    const n = shape[i]!;
-    if (n === 1) continue;
-    const last = g.shape.length - 1;
-    if (last >= 0 && g.strides[last] === strides[i]! * n) {
-      g.shape[last]! *= n;
-      g.strides[last] = strides[i]!;
-    } else {
-      g.shape.push(n);
-      g.strides.push(strides[i]!);
-    }
-  }
-  return g;
-}
-
-/** A group walked as rows: the offset of each row's start, the row length and its stride. */
-interface Rows {
-  starts: Int32Array;
-  n: number;
-  stride: number;
-}
-
-function rowsOf(g: Group): Rows {
-  const nd = g.shape.length;
-  if (nd === 0) return { starts: new Int32Array(1), n: 1, stride: 0 };
-  return {
-    starts: offsetsOf(g.shape.slice(0, -1), { strides: g.strides.slice(0, -1), offset: 0 }),
-    n: g.shape[nd - 1]!,
-    stride: g.strides[nd - 1]!,
-  };
-}
 
 const IDENTITY: Record<ReduceOp, number> = {
   sum: 0,
@@ -66,30 +23,15 @@ const IDENTITY: Record<ReduceOp, number> = {
 export function reduce(data: Data, op: ReduceOp, x: View, axes: readonly number[], out: View): void {
   const a = data(x);
   const d = data(out);
-  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const R = merge(
-    axes.map((i) => x.shape[i]!),
-    axes.map((i) => x.strides[i]!),
-  );
-  const K = merge(
-    kept.map((i) => x.shape[i]!),
-    kept.map((i) => x.strides[i]!),
-  );
-  let m = 1;
-  for (const i of axes) m *= x.shape[i]!;
-  let size = 1;
-  for (const i of kept) size *= x.shape[i]!;
+  const { R, K, reduced, kept: size, inner } = planReduce(x, axes);
   if (size === 0) return;
-  if (m === 0) {
+  if (reduced === 0) {
     if (op !== "sum" && op !== "prod")
       throw new RangeError(`reduce: ${op} over an empty dimension has no identity`);
     d.fill(IDENTITY[op], out.offset, out.offset + size);
     return;
   }
-  // walk along whichever group has the smaller innermost stride, so the tight loop is the cache-friendly one
-  const rs = R.strides.length ? Math.abs(R.strides[R.strides.length - 1]!) : 0;
-  const ks = K.strides.length ? Math.abs(K.strides[K.strides.length - 1]!) : Infinity;
-  if (rs <= ks) reduceInner(op, a, x.offset, rowsOf(R), rowsOf(K), d, out.offset);
+  if (inner) reduceInner(op, a, x.offset, rowsOf(R), rowsOf(K), d, out.offset);
   else reduceOuter(op, a, x.offset, R, rowsOf(K), d, out.offset, size);
 }
 
@@ -158,7 +100,7 @@ function reduceOuter(
 ): void {
   const acc = new Float64Array(size).fill(IDENTITY[op]);
   const at = op === "argmax" || op === "argmin" ? new Int32Array(size) : null;
-  const rOff = offsetsOf(R.shape, { strides: R.strides, offset: 0 });
+  const rOff = offsetsOfGroup(R);
   const { n, stride: s } = K;
   for (let r = 0; r < rOff.length; r++) {
     for (let kr = 0, q = 0; kr < K.starts.length; kr++) {

@@ -28,7 +28,8 @@ import type { Loaded } from "./loader.js";
 import { GcPressure } from "./ballast.js";
 import { Heap } from "./memory.js";
 import { Pool } from "./threads.js";
-import { convArgs, merge, offsetsOfGroup, rowsOf, writeIterArgs } from "./plan.js";
+import { offsetsOfGroup, planReduce, rowsOf } from "../reduce-plan.js";
+import { convArgs, writeIterArgs } from "./plan.js";
 
 const WIDTH: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 const CTOR = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
@@ -198,21 +199,9 @@ export class WasmBackend implements Backend {
     if (x.dtype !== "float32" || out.dtype !== (arg ? "int32" : "float32"))
       return this.fallback("reduce", () => refReduce(this.data, op, x, axes, out));
     this.count("reduce", true);
-    const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-    const R = merge(
-      axes.map((i) => x.shape[i]!),
-      axes.map((i) => x.strides[i]!),
-    );
-    const K = merge(
-      kept.map((i) => x.shape[i]!),
-      kept.map((i) => x.strides[i]!),
-    );
-    let m = 1;
-    for (const i of axes) m *= x.shape[i]!;
-    let n = 1;
-    for (const i of kept) n *= x.shape[i]!;
+    const { R, K, reduced, kept: n, inner } = planReduce(x, axes);
     if (n === 0) return;
-    if (m === 0) {
+    if (reduced === 0) {
       if (IDENTITY[op] === undefined)
         throw new RangeError(`reduce: ${op} over an empty dimension has no identity`);
       this.typed(out.buf).fill(IDENTITY[op], out.offset, out.offset + n);
@@ -220,10 +209,7 @@ export class WasmBackend implements Backend {
     }
     const code = REDUCE_CODE[op];
     const kRows = rowsOf(K);
-    // walk along whichever group has the smaller innermost stride, as the reference does
-    const rs = R.strides.length ? Math.abs(R.strides[R.strides.length - 1]!) : 0;
-    const ks = K.strides.length ? Math.abs(K.strides[K.strides.length - 1]!) : Infinity;
-    if (rs <= ks) {
+    if (inner) {
       const rRows = rowsOf(R);
       const t = this.heap.temp([rRows.starts, kRows.starts], 0);
       try {

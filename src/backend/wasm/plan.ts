@@ -1,8 +1,8 @@
 // JS-side planning for the wasm kernels: the argument block of strided views (coalesced dims,
-// strides, offsets), the reduced/kept row groups of a reduction, and 2-D convolution geometry.
+// strides, offsets) and 2-D convolution geometry (a reduction's plan is ../reduce-plan.ts).
 // Pure functions over numbers; the backend writes what they return into the heap.
 import type { ConvGeometry, View } from "../interface.js";
-import { coalesce, offsetsOf } from "../reference/strided.js";
+import { coalesce } from "../reference/strided.js";
 import { ARGS } from "./abi.js";
 
 /**
@@ -25,51 +25,6 @@ export function writeIterArgs(
     w[ARGS.OFFSETS + v] = views[v]!.offset;
   }
   return true;
-}
-
-/** A group of dims (reduced or kept) with contiguous neighbours merged and size-1 dims dropped. */
-export interface Group {
-  shape: number[];
-  strides: number[];
-}
-
-export function merge(shape: readonly number[], strides: readonly number[]): Group {
-  const g: Group = { shape: [], strides: [] };
-  for (let i = 0; i < shape.length; i++) {
-    const n = shape[i]!;
-    if (n === 1) continue;
-    const last = g.shape.length - 1;
-    if (last >= 0 && g.strides[last] === strides[i]! * n) {
-      g.shape[last]! *= n;
-      g.strides[last] = strides[i]!;
-    } else {
-      g.shape.push(n);
-      g.strides.push(strides[i]!);
-    }
-  }
-  return g;
-}
-
-/** A group walked as rows: each row's start offset (relative), the row length and its stride. */
-export interface Rows {
-  starts: Int32Array;
-  n: number;
-  stride: number;
-}
-
-export function rowsOf(g: Group): Rows {
-  const nd = g.shape.length;
-  if (nd === 0) return { starts: new Int32Array(1), n: 1, stride: 0 };
-  return {
-    starts: offsetsOf(g.shape.slice(0, -1), { strides: g.strides.slice(0, -1), offset: 0 }),
-    n: g.shape[nd - 1]!,
-    stride: g.strides[nd - 1]!,
-  };
-}
-
-/** Every element's offset (relative) within a group, in row-major order. */
-export function offsetsOfGroup(g: Group): Int32Array {
-  return offsetsOf(g.shape, { strides: g.strides, offset: 0 });
 }
 
 /**
