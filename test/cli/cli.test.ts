@@ -3,31 +3,15 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-function nabla(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, NABLA_DEBUG: "" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { assertOneLineError, nabla } from "../helpers/cli.js";
 
 const NEURON = [
   "tanh(x1*w1 + x2*w2 + b)",
   ...["x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"].flatMap((v) => ["--var", v]),
 ];
-
-/** Exactly one line, "nabla: …", on stderr. */
-function assertOneLineError(r: ReturnType<typeof nabla>, pattern: RegExp): void {
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /^nabla: [^\n]+\n$/, `stderr was: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
-  assert.doesNotMatch(r.stderr, /^\s+at |\.ts:\d+:\d+/m); // no stack trace
-}
 
 test("nabla graph prints the SVG of the graph after backward", () => {
   const r = nabla("graph", ...NEURON);

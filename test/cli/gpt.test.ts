@@ -4,26 +4,11 @@
 // input exits non-zero with one line on stderr and no stack trace.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SAMPLE_TEXT, gpt2Tokenizer } from "../../src/text/index.js";
-
-function nabla(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, NABLA_DEBUG: "" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function assertOneLineError(r: ReturnType<typeof nabla>, pattern: RegExp): void {
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /^nabla: [^\n]+\n$/, `stderr was: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
-  assert.doesNotMatch(r.stderr, /^\s+at |\.ts:\d+:\d+/m);
-}
+import { assertOneLineError, nabla } from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nabla-cli-gpt-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,24 +2,10 @@
 // reports test accuracy; --resume continues; bad input is one line on stderr, exit code non-zero.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-function nabla(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, NABLA_DEBUG: "" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function assertOneLineError(r: ReturnType<typeof nabla>, pattern: RegExp): void {
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /^nabla: [^\n]+\n$/, `stderr was: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
-}
+import { assertOneLineError, nabla } from "../helpers/cli.js";
 
 test("nabla train mlp on moons trains, checkpoints, draws curves, and resumes", () => {
   const out = mkdtempSync(join(tmpdir(), "nabla-cli-train-"));
