@@ -2,7 +2,6 @@
 // is sampled (with the KV cache). The model comes from a `nabla train gpt` checkpoint (with its
 // own tokenizer) or from GPT-2 weights in Hugging Face's layout (with GPT-2's tokenizer).
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
 import * as nb from "../../index.js";
 import type { GPT } from "../../models/gpt.js";
 import { TextStream, generate } from "../../models/gpt-sample.js";
@@ -11,7 +10,7 @@ import { loadLm } from "../../models/lm-checkpoint.js";
 import { defaultPrompt } from "../../models/lm-train.js";
 import { UnknownCharacterError, gpt2Tokenizer, type Tokenizer } from "../../text/index.js";
 import { UsageError } from "../errors.js";
-import { integer, positiveInteger } from "../options.js";
+import { finiteNumber, integer, nonNegativeNumber, positiveInteger } from "../options.js";
 
 interface SampleCliOptions {
   checkpoint?: string;
@@ -27,14 +26,6 @@ interface SampleCliOptions {
   slide: boolean;
 }
 
-const number =
-  (what: string, ok: (n: number) => boolean) =>
-  (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === "" || !Number.isFinite(n) || !ok(n)) throw new InvalidArgumentError(`expected ${what}.`);
-    return n;
-  };
-
 export function registerSample(program: Command): void {
   program
     .command("sample")
@@ -44,9 +35,9 @@ export function registerSample(program: Command): void {
     .option("--config <json>", `with --gpt2: the model's sizes, e.g. '{"nLayer":12,"nHead":12}' (HF's keys work too)`)
     .option("--prompt <text>", "text to continue (default: a newline, or <|endoftext|> for GPT-2)")
     .option("--max-tokens <n>", "tokens to generate", positiveInteger, 200)
-    .option("--temperature <t>", "0 for greedy, 1 for the model's distribution", number("a number ≥ 0", (n) => n >= 0), 0.8)
+    .option("--temperature <t>", "0 for greedy, 1 for the model's distribution", nonNegativeNumber, 0.8)
     .option("--top-k <k>", "sample among the k most likely tokens", positiveInteger)
-    .option("--top-p <p>", "sample among the most likely tokens whose probabilities reach p", number("a number in (0, 1]", (n) => n > 0 && n <= 1))
+    .option("--top-p <p>", "sample among the most likely tokens whose probabilities reach p", finiteNumber("a number in (0, 1]", (n) => n > 0 && n <= 1))
     .option("--seed <n>", "seed for the sampling", integer, 0)
     .option("--no-cache", "recompute the whole context for every token instead of using the KV cache")
     .option("--slide", "past the block size, keep going with the last half block as context", false)

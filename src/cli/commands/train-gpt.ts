@@ -5,44 +5,31 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
-import { InvalidArgumentError } from "commander";
 import { LM_CHECKPOINT_FILE, readLmCheckpoint } from "../../models/lm-checkpoint.js";
 import { TOKENIZERS } from "../../models/lm-data.js";
 import { defaultLmTrainConfig, trainLm, type LmHistory, type LmTrainConfig } from "../../models/lm-train.js";
 import { lineChartSvg } from "../../viz/line-chart.js";
 import { writeText } from "../files.js";
-import { positiveInteger } from "../options.js";
-
-const number =
-  (what: string, ok: (n: number) => boolean) =>
-  (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === "" || !Number.isFinite(n) || !ok(n)) throw new InvalidArgumentError(`expected ${what}.`);
-    return n;
-  };
-const nonNegativeInteger = number("an integer ≥ 0", (n) => Number.isInteger(n) && n >= 0);
+import { finiteNumber, nonNegativeInteger, nonNegativeNumber, oneOf, positiveInteger } from "../options.js";
 
 /** The gpt-only options: [flag, description, parser, config key]. */
 const GPT_OPTIONS: [string, string, (v: string) => unknown][] = [
-  ["--tokenizer <kind>", `gpt: ${TOKENIZERS.join(" | ")} (default char)`, (v) => {
-    if (!(TOKENIZERS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${TOKENIZERS.join(", ")}.`);
-    return v;
-  }],
+  ["--tokenizer <kind>", `gpt: ${TOKENIZERS.join(" | ")} (default char)`, oneOf(TOKENIZERS)],
   ["--vocab-size <n>", "gpt with bpe: vocabulary size, 256 bytes + merges (default 512)", positiveInteger],
   ["--steps <n>", "gpt: optimizer steps (default 200)", positiveInteger],
   ["--block-size <n>", "gpt: context length in tokens (default 64)", positiveInteger],
   ["--n-layer <n>", "gpt: Transformer blocks (default 4)", positiveInteger],
   ["--n-head <n>", "gpt: attention heads (default 4)", positiveInteger],
   ["--n-embd <n>", "gpt: embedding width (default 128)", positiveInteger],
-  ["--dropout <p>", "gpt: dropout probability (default 0)", number("a number in [0, 1)", (n) => n >= 0 && n < 1)],
+  ["--dropout <p>", "gpt: dropout probability (default 0)", finiteNumber("a number in [0, 1)", (n) => n >= 0 && n < 1)],
   ["--rope", "gpt: rotary position embeddings instead of learned ones", (v) => v],
   ["--warmup <n>", "gpt: learning-rate warm-up steps (default 20)", nonNegativeInteger],
-  ["--min-lr <x>", "gpt: learning rate at the end of the cosine decay (default lr / 10)", number("a number ≥ 0", (n) => n >= 0)],
-  ["--grad-clip <x>", "gpt: clip the gradient norm to this, 0 for none (default 1)", number("a number ≥ 0", (n) => n >= 0)],
+  ["--min-lr <x>", "gpt: learning rate at the end of the cosine decay (default lr / 10)", nonNegativeNumber],
+  ["--grad-clip <x>", "gpt: clip the gradient norm to this, 0 for none (default 1)", nonNegativeNumber],
   ["--eval-interval <n>", "gpt: evaluate, sample and checkpoint every n steps (default 50)", positiveInteger],
   ["--eval-windows <n>", "gpt: validation windows per evaluation (default 64)", positiveInteger],
   ["--sample-tokens <n>", "gpt: tokens sampled at each evaluation, 0 for none (default 200)", nonNegativeInteger],
-  ["--val-fraction <x>", "gpt: the part of the text kept for validation (default 0.1)", number("a number between 0 and 1", (n) => n > 0 && n < 1)],
+  ["--val-fraction <x>", "gpt: the part of the text kept for validation (default 0.1)", finiteNumber("a number between 0 and 1", (n) => n > 0 && n < 1)],
 ]; // prettier-ignore
 
 /** Options of the classifiers that mean nothing to gpt, and vice versa (attribute names). */

@@ -15,7 +15,7 @@ import {
 } from "../../models/classify.js";
 import { lineChartSvg } from "../../viz/line-chart.js";
 import { writeText } from "../files.js";
-import { integer, positiveInteger } from "../options.js";
+import { integer, nonNegativeNumber, oneOf, positiveInteger, positiveNumber } from "../options.js";
 import { UsageError } from "../errors.js";
 import { CLASSIFIER_ONLY, GPT_ONLY, addGptTrainOptions, runTrainGpt } from "./train-gpt.js";
 
@@ -33,23 +33,6 @@ interface TrainCliOptions {
   data?: string;
   limit?: number;
 }
-
-const positiveNumber = (v: string): number => {
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || n <= 0)
-    throw new InvalidArgumentError("expected a positive number.");
-  return n;
-};
-const nonNegativeNumber = (v: string): number => {
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || n < 0)
-    throw new InvalidArgumentError("expected a number ≥ 0.");
-  return n;
-};
-const oneOf = (choices: readonly string[]) => (v: string) => {
-  if (!choices.includes(v)) throw new InvalidArgumentError(`expected one of ${choices.join(", ")}.`);
-  return v;
-};
 
 export function registerTrain(program: Command): void {
   const cmd = program
