@@ -1,17 +1,17 @@
 // The suite's driver: installs the peers on demand, runs every engine on every workload group in
 // processes of their own (group by group, so engines compared with each other run close in time),
 // prints each figure as it arrives, and writes BENCHMARKS.md and bench/benchmarks.svg.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CharTokenizer, loadDefaultCorpus } from "../../src/text/index.js";
 import { ENGINES, type Engine } from "./catalog.js";
 import { chartSvg } from "./chart.js";
 import { describeMachine, loadAverage, peerVersion } from "./machine.js";
 import { ensurePeers } from "./peers.js";
-import { fmt, markdown } from "./report.js";
+import { fmt, markdown, type Meta } from "./report.js";
 import { runJob, type Outcome } from "./runner.js";
 import { Results, summarise } from "./summary.js";
-import { GROUPS, workload, type Group, type Spec } from "./workloads.js";
+import { GROUPS, passes, repsFor, workload, type Group, type Spec } from "./workloads.js";
 
 const HELP = `npm run bench [-- options]
   --quick            a fast pass: fewer repetitions, no 2048 matmul, shorter moons runs
@@ -20,9 +20,41 @@ const HELP = `npm run bench [-- options]
   --no-install       do not install the peers (bench/peers) if they are missing
   --out FILE         the report (default BENCHMARKS.md)
   --chart FILE       the chart (default bench/benchmarks.svg)
-  --json FILE        also write every repetition as JSON`;
+  --json FILE        also write every repetition as JSON
+  --from FILE        write the report and chart from such a JSON file, measuring nothing`;
 
 const log = (line: string) => process.stdout.write(line + "\n");
+
+/**
+ * One outcome per engine and workload: the passes' repetitions together, their notes, the mean
+ * load; skipped only when every pass was (a pass that failed alone is named in the note).
+ */
+function pool(outcomes: Outcome[]): Outcome[] {
+  const by = new Map<string, Outcome[]>();
+  for (const o of outcomes)
+    by.set(`${o.engine}|${o.workload}`, [...(by.get(`${o.engine}|${o.workload}`) ?? []), o]);
+  return [...by.values()].map((os) => {
+    const ran = os.filter((o) => !o.skipped);
+    const failed = ran.length ? os.filter((o) => o.skipped).map((o) => `one pass failed: ${o.skipped}`) : [];
+    const notes = [...new Set([...ran.map((o) => o.note), ...failed])].filter(Boolean);
+    const loads = os.map((o) => o.load).filter((l): l is number => l !== undefined);
+    return {
+      engine: os[0]!.engine,
+      workload: os[0]!.workload,
+      ms: ran.flatMap((o) => o.ms),
+      ...(ran.length === 0 ? { skipped: os[0]!.skipped! } : {}),
+      ...(notes.length ? { note: notes.join("; ") } : {}),
+      ...(loads.length ? { load: loads.reduce((a, b) => a + b, 0) / loads.length } : {}),
+    };
+  });
+}
+
+function write(results: Results, meta: Meta, out: string, chart: string): void {
+  const m = meta.machine;
+  writeFileSync(out, markdown(results, meta));
+  const subtitle = `${m.cpu.split(",")[0]}, ${m.cores} cores · ${m.date.slice(0, 10)}${meta.quick ? " · quick pass" : ""}`;
+  writeFileSync(chart, chartSvg(results, subtitle));
+}
 
 export async function main(argv: string[]): Promise<void> {
   const { values: o } = parseArgs({
@@ -35,11 +67,21 @@ export async function main(argv: string[]): Promise<void> {
       out: { type: "string", default: "BENCHMARKS.md" },
       chart: { type: "string", default: "bench/benchmarks.svg" },
       json: { type: "string" },
+      from: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
   if (o.help) {
     log(HELP);
+    return;
+  }
+  if (o.from) {
+    const { meta, outcomes } = JSON.parse(readFileSync(o.from, "utf8")) as {
+      meta: Meta;
+      outcomes: Outcome[];
+    };
+    write(new Results(pool(outcomes).map(summarise)), meta, o.out, o.chart);
+    log(`wrote ${o.out} and ${o.chart} from ${o.from}`);
     return;
   }
   const started = performance.now();
@@ -72,10 +114,17 @@ export async function main(argv: string[]): Promise<void> {
   for (const u of unavailable) log(`not measured — ${u}`);
 
   const vocab = CharTokenizer.fromText(loadDefaultCorpus()).vocabSize;
-  const spec: Spec = { groups: [], quick: o.quick, vocab, variant: "" };
-  const jobs = groups.flatMap((g) => engines.filter((e) => e.groups.includes(g)).map((e) => [e, g] as const));
+  const { quick } = o;
+  const spec: Spec = { groups: [], quick, reps: repsFor(quick), passes: passes(quick), vocab, variant: "" };
+  // group by group; within a group, pass 2 visits the engines in reverse order
+  const jobs = groups.flatMap((g) => {
+    const here = engines.filter((e) => e.groups.includes(g));
+    return Array.from({ length: spec.passes }, (_, p) => (p % 2 ? [...here].reverse() : here)).flatMap(
+      (order, p) => order.map((e) => ({ e, g, p })),
+    );
+  });
   const outcomes: Outcome[] = [];
-  for (const [i, [e, g]] of jobs.entries()) {
+  for (const [i, { e, g, p }] of jobs.entries()) {
     const t0 = performance.now();
     const got = await runJob(e, g, spec, (o.quick ? 3 : 6) * 60_000);
     outcomes.push(...got);
@@ -85,14 +134,16 @@ export async function main(argv: string[]): Promise<void> {
         ? `${x.workload} skipped (${c.skipped})`
         : `${x.workload} ${fmt(c.median)} ${workload(x.workload).unit}`;
     });
-    log(
-      `[${i + 1}/${jobs.length}] ${g} · ${e.label} (${((performance.now() - t0) / 1000).toFixed(0)} s): ${shown.join(", ")}`,
-    );
+    const pass = spec.passes > 1 ? ` pass ${p + 1}` : "";
+    const secs = ((performance.now() - t0) / 1000).toFixed(0);
+    log(`[${i + 1}/${jobs.length}] ${g} · ${e.label}${pass} (${secs} s): ${shown.join(", ")}`);
   }
 
-  const results = new Results(outcomes.map(summarise));
+  const results = new Results(pool(outcomes).map(summarise));
   const minutes = (performance.now() - started) / 60_000;
-  const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
+  // the command that reproduces the figures (--json only adds a file)
+  const shown = argv.filter((a, i) => a !== "--json" && argv[i - 1] !== "--json");
+  const command = `npm run bench${shown.length ? ` -- ${shown.join(" ")}` : ""}`;
   const versions = {
     tfjs: peerVersion("@tensorflow/tfjs"),
     tfjsWasm: peerVersion("@tensorflow/tfjs-backend-wasm"),
@@ -108,14 +159,7 @@ export async function main(argv: string[]): Promise<void> {
     versions,
     unavailable,
   };
-  writeFileSync(o.out, markdown(results, meta));
-  writeFileSync(
-    o.chart,
-    chartSvg(
-      results,
-      `${machine.cpu.split(",")[0]}, ${machine.cores} cores · ${machine.date.slice(0, 10)}${o.quick ? " · quick pass" : ""}`,
-    ),
-  );
+  write(results, meta, o.out, o.chart);
   if (o.json) writeFileSync(o.json, JSON.stringify({ meta, outcomes }, null, 1));
   log(`wrote ${o.out} and ${o.chart} in ${minutes.toFixed(1)} min (load average now ${meta.loadEnd})`);
 }

@@ -2,29 +2,15 @@
 // minimum count and a time budget are met (never more than a maximum), each reported in
 // milliseconds on stdout for the runner to summarise. Works for synchronous and async workloads.
 import { performance } from "node:perf_hooks";
-import { REPORT_PREFIX, WORKLOADS, type Group, type Report, type Spec } from "./workloads.js";
+import { REPORT_PREFIX, WORKLOADS, type Group, type Report, type Reps, type Spec } from "./workloads.js";
 
-export interface Reps {
-  warmup: number;
-  minReps: number;
-  maxReps: number;
-  /** stop adding repetitions beyond minReps once this many ms have been spent timing */
-  budgetMs: number;
-  /** the most one workload may take: slow runs get fewer repetitions (never fewer than 2) */
-  capMs: number;
-}
-
-export function reps(spec: Spec): Reps {
-  return spec.quick
-    ? { warmup: 1, minReps: 3, maxReps: 10, budgetMs: 500, capMs: 8000 }
-    : { warmup: 3, minReps: 7, maxReps: 40, budgetMs: 2500, capMs: 60000 };
-}
+export const reps = (spec: Spec): Reps => spec.reps;
 
 /**
  * Times `fn` and returns the milliseconds of each timed repetition. The first call warms up; more
  * warm-up calls follow while they are cheap. A first call longer than a quarter of the cap is timed
  * as the first repetition (a JIT warm-up is lost in a run that long); past a quarter of the cap
- * three repetitions suffice, and a repetition that would pass the cap is not started once two ran.
+ * three repetitions suffice, and a repetition that would pass the cap is not started once `floor` ran.
  */
 export async function time(fn: () => unknown, r: Reps): Promise<number[]> {
   const t0 = performance.now();
@@ -33,9 +19,12 @@ export async function time(fn: () => unknown, r: Reps): Promise<number[]> {
   if (isAsync) await first;
   const t1 = performance.now() - t0;
   const once = async (): Promise<number> => {
+    // Yield to the event loop first, as a training loop that logs or awaits does: the wasm
+    // backend frees unreachable tensors' heap blocks from finalizers, which run between ticks.
+    await new Promise((resolve) => setImmediate(resolve));
     const t = performance.now();
     if (isAsync) await fn();
-    else fn(); // synchronous workloads are timed without an await in between
+    else fn(); // synchronous workloads are timed without an await inside
     return performance.now() - t;
   };
   const slow = t1 > r.capMs / 4;
@@ -46,7 +35,7 @@ export async function time(fn: () => unknown, r: Reps): Promise<number[]> {
     const n = ms.length;
     if (n >= r.minReps && spent >= r.budgetMs) break;
     if (n >= 3 && spent >= r.capMs / 4) break;
-    if (n >= 2 && spent + ms[n - 1]! > r.capMs) break;
+    if (n >= r.floor && spent + ms[n - 1]! > r.capMs) break;
     ms.push(await once());
     spent += ms[n]!;
   }

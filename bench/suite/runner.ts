@@ -2,6 +2,7 @@
 // milliseconds of each repetition per workload, or why a workload was skipped (the engine said
 // so, it crashed, or it ran past its time limit).
 import { spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import { command, type Engine } from "./catalog.js";
 import { REPORT_PREFIX, WORKLOADS, matmulSizes, type Group, type Report, type Spec } from "./workloads.js";
 
@@ -9,6 +10,8 @@ export interface Outcome {
   engine: string;
   workload: string;
   ms: number[];
+  /** the 1-minute load average when the engine's process started */
+  load?: number;
   skipped?: string;
   note?: string;
 }
@@ -34,6 +37,7 @@ export function runJob(e: Engine, group: Group, spec: Spec, timeoutMs: number): 
   const { cmd, args } = command(e, JSON.stringify({ ...spec, groups: [group], variant: e.variant }));
   const env = { ...process.env };
   if (e.family === "torch") env.OMP_NUM_THREADS = env.MKL_NUM_THREADS = e.variant;
+  const load = loadavg()[0]!;
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     const outcomes: Outcome[] = [];
@@ -52,7 +56,7 @@ export function runJob(e: Engine, group: Group, spec: Spec, timeoutMs: number): 
         stdout = stdout.slice(nl + 1);
         if (!line.startsWith(REPORT_PREFIX)) continue;
         const r = JSON.parse(line.slice(REPORT_PREFIX.length)) as Report;
-        outcomes.push({ ...r, engine: r.engine ?? e.id });
+        outcomes.push({ ...r, engine: r.engine ?? e.id, load });
       }
     });
     child.stderr.on("data", (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-20_000)));
@@ -69,7 +73,7 @@ export function runJob(e: Engine, group: Group, spec: Spec, timeoutMs: number): 
       for (const engine of engines)
         for (const workload of groupWorkloads(group, spec.quick))
           if (!outcomes.some((o) => o.engine === engine && o.workload === workload))
-            outcomes.push({ engine, workload, ms: [], skipped: reason });
+            outcomes.push({ engine, workload, ms: [], skipped: reason, load });
       resolve(outcomes);
     };
     child.on("error", (err) => finish(null, err));

@@ -16,10 +16,17 @@ export interface Cell {
   max: number;
   note?: string;
   skipped?: string;
+  /** the 1-minute load average when the engine's process started */
+  load?: number;
 }
 
 export function summarise(o: Outcome): Cell {
-  const base = { engine: o.engine, workload: o.workload, ...(o.note ? { note: o.note } : {}) };
+  const base = {
+    engine: o.engine,
+    workload: o.workload,
+    ...(o.note ? { note: o.note } : {}),
+    ...(o.load !== undefined ? { load: o.load } : {}),
+  };
   if (o.skipped || o.ms.length === 0)
     return { ...base, reps: 0, median: NaN, min: NaN, max: NaN, skipped: o.skipped ?? "no repetitions" };
   const w = workload(o.workload);

@@ -119,10 +119,37 @@ export const workload = (id: string): Workload => {
   return w;
 };
 
+/** How many repetitions an engine times (see time() in measure.ts; torch_bench.py follows it). */
+export interface Reps {
+  warmup: number;
+  minReps: number;
+  maxReps: number;
+  /** stop adding repetitions beyond minReps once this many ms have been spent timing */
+  budgetMs: number;
+  /** the most one workload may take: slow runs get fewer repetitions (never fewer than `floor`) */
+  capMs: number;
+  floor: number;
+}
+
+/**
+ * The full run measures each engine in two passes over a group (engines in order, then in
+ * reverse), each with half the repetitions, so a burst of load on this shared machine does not
+ * fall on one engine's whole measurement; the quick pass measures once.
+ */
+export function repsFor(quick: boolean): Reps {
+  return quick
+    ? { warmup: 1, minReps: 3, maxReps: 10, budgetMs: 500, capMs: 8000, floor: 2 }
+    : { warmup: 3, minReps: 4, maxReps: 20, budgetMs: 1250, capMs: 30000, floor: 1 };
+}
+export const passes = (quick: boolean): number => (quick ? 1 : 2);
+
 /** What the runner tells an engine process (as JSON in argv). */
 export interface Spec {
   groups: Group[];
   quick: boolean;
+  reps: Reps;
+  /** how many processes measure this engine and group (their repetitions are pooled) */
+  passes: number;
   /** vocabulary size of the character GPT (the default corpus's characters) */
   vocab: number;
   /** engine-specific setting: a nabla backend variant, a TF.js backend, a thread count */

@@ -1,7 +1,7 @@
 // Engine process for the Python reference of the scalar engine: runs bench/moons_micrograd.py
 // (a micrograd-style engine in plain Python) with gc on and off, and reports its per-run
 // milliseconds per step as two engines' "moons" figures. Python's cyclic collector makes a step
-// with gc on take seconds, so the full run times 3 runs of 10 steps (the quick pass 3 of 5).
+// with gc on take seconds, so the full run times 2 × 2 runs of 10 steps (the quick pass 3 of 5).
 //   node --import tsx bench/suite/engines/python-micrograd.ts --spec '<Spec JSON>'
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,7 @@ import { MOONS } from "../workloads.js";
 const spec = readSpec();
 const script = fileURLToPath(new URL("../../moons_micrograd.py", import.meta.url));
 const steps = spec.quick ? MOONS.pythonQuickSteps : MOONS.pythonSteps;
-const runs = 3;
+const runs = spec.passes > 1 ? 2 : 3; // per pass
 const python = PYTHON;
 const out = spawnSync(python, [script, "--runs", String(runs), "--steps", String(steps)], {
   encoding: "utf8",
@@ -29,12 +29,6 @@ if (out.status !== 0) {
     const mode = /, (gc on|gc off)\s*$/m.exec(block)?.[1] as keyof typeof engines | undefined;
     const list = /wall: .*\(runs: ([^)]*)\)/.exec(block)?.[1];
     if (!mode || !list) continue;
-    const version = /^python (\S+)/.exec(block)?.[1];
-    report({
-      workload: "moons",
-      engine: engines[mode],
-      ms: list.split(",").map(Number),
-      note: `Python ${version}`,
-    });
+    report({ workload: "moons", engine: engines[mode], ms: list.split(",").map(Number) });
   }
 }

@@ -32,9 +32,11 @@ def report(workload, ms=None, skipped=None, note=None):
     print("@@report " + json.dumps(r), flush=True)
 
 
-def timed(fn, quick):
-    """Milliseconds of each timed repetition of fn (see time() in bench/suite/measure.ts)."""
-    warmup, min_reps, max_reps, budget, cap = (1, 3, 10, 500, 8000) if quick else (3, 7, 40, 2500, 60000)
+def timed(fn, r):
+    """Milliseconds of each timed repetition of fn, as time() in bench/suite/measure.ts times them."""
+    warmup, min_reps, max_reps, budget, cap, floor = (
+        r[k] for k in ("warmup", "minReps", "maxReps", "budgetMs", "capMs", "floor")
+    )
 
     def once():
         t = time.perf_counter()
@@ -53,7 +55,7 @@ def timed(fn, quick):
         n = len(ms)
         if (n >= min_reps and spent >= budget) or (n >= 3 and spent >= cap / 4):
             break
-        if n >= 2 and spent + ms[-1] > cap:
+        if n >= floor and spent + ms[-1] > cap:
             break
         ms.append(once())
         spent += ms[-1]
@@ -65,7 +67,7 @@ def matmul(spec):
     for n in [s for s in MATMUL_SIZES if not spec["quick"] or s <= 1024]:
         a, b = torch.randn(n, n, generator=g), torch.randn(n, n, generator=g)
         with torch.no_grad():
-            report(f"matmul-{n}", timed(lambda: torch.mm(a, b), spec["quick"]))
+            report(f"matmul-{n}", timed(lambda: torch.mm(a, b), spec["reps"]))
 
 
 def conv(spec):
@@ -80,7 +82,7 @@ def conv(spec):
             x.grad = w.grad = b.grad = None
             (F.conv2d(x, w, b, padding=1) * dy).sum().backward()
 
-        report(cid, timed(step, spec["quick"]))
+        report(cid, timed(step, spec["reps"]))
 
 
 def mlp(spec):
@@ -100,7 +102,7 @@ def mlp(spec):
         opt.step()
         return loss.item()
 
-    report("mlp", timed(step, spec["quick"]))
+    report("mlp", timed(step, spec["reps"]))
 
 
 class Attention(nn.Module):
@@ -186,7 +188,7 @@ def gpt(spec):
         opt.step()
         return loss.item()
 
-    report("gpt-train", timed(step, spec["quick"]))
+    report("gpt-train", timed(step, spec["reps"]))
 
     @torch.no_grad()
     def sample():
@@ -198,7 +200,7 @@ def gpt(spec):
             token = torch.multinomial(logits[:, -1].softmax(-1), 1)
         model.train()
 
-    report("gpt-sample", timed(sample, spec["quick"]))
+    report("gpt-sample", timed(sample, spec["reps"]))
 
 
 def main():
