@@ -94,7 +94,7 @@ export class Tensor implements AutogradInput {
   private accumulate(g: NdArray): void {
     const prev = this.grad;
     // a fresh contiguous buffer, so later in-place updates never alias the graph's arrays
-    const sum = prev ? binary("add", prev.array, g) : binary("add", g, full([], 0, g.dtype, g.backend));
+    const sum = prev ? binary("add", prev.array, g) : cast(g, g.dtype);
     this.grad = new Tensor(sum);
   }
 

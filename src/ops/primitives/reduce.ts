@@ -11,25 +11,28 @@ export interface ReduceAttrs {
   readonly keepdim: boolean;
 }
 
+/** Anything with a shape: an array, or just its saved shape. */
+type Shaped = { readonly shape: readonly number[] };
+
 /** x's shape with the reduced dims set to 1 (the keepdim shape). */
-const keptShape = (x: NdArray, axes: readonly number[]) => x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+const keptShape = (x: Shaped, axes: readonly number[]) => x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
 
 /** x's shape without the reduced dims. */
-const dropAxes = (x: NdArray, axes: readonly number[]) => x.shape.filter((_, i) => !axes.includes(i));
+const dropAxes = (x: Shaped, axes: readonly number[]) => x.shape.filter((_, i) => !axes.includes(i));
 
 /** The gradient of a reduced output, reshaped with the reduced dims as 1 and broadcast back to x. */
-function spread(g: NdArray, x: NdArray, axes: readonly number[]): NdArray {
+function spread(g: NdArray, x: Shaped, axes: readonly number[]): NdArray {
   return expandTo(reshape(g, keptShape(x, axes)), x.shape);
 }
 
 export const sum = defineOp<ReduceAttrs>({
   name: "sum",
   forward: (ctx, [x], { axes, keepdim }) => {
-    ctx.save(x!);
+    ctx.memo.x = { shape: x!.shape }; // only the shape: the input's buffer need not outlive forward
     return reduce("sum", x!, axes, keepdim);
   },
   backward: (ctx, g, { axes }) => {
-    const [x] = ctx.saved as [NdArray];
+    const x = ctx.memo.x as Shaped;
     // a fresh buffer rather than a stride-0 view, so later in-place work never aliases g
     const out = empty(x.shape, g.dtype, g.backend);
     out.backend.copy(spread(g, x, axes), out);
