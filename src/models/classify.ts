@@ -16,7 +16,7 @@ import {
   makeSpirals,
   makeXor,
 } from "../data/index.js";
-import { loadCheckpoint, saveCheckpoint, type CheckpointValue } from "../io/index.js";
+import { loadCheckpoint, saveCheckpoint } from "../io/index.js";
 import { mlp, smallCnn } from "./classifiers.js";
 
 export const DATASETS = ["fashion-mnist", "moons", "circles", "spirals", "blobs", "xor"] as const;
@@ -239,12 +239,12 @@ export function trainClassifier(
     saveCheckpoint(ckptPath, {
       tensors: model.stateDict(),
       state: {
-        config: cfg as unknown as CheckpointValue,
+        config: cfg,
         epoch,
-        optimizer: optimizer.stateDict() as unknown as CheckpointValue,
-        shuffle: shuffle.getState() as unknown as CheckpointValue,
-        rng: nb.defaultGenerator.getState() as unknown as CheckpointValue,
-        history: history as unknown as CheckpointValue,
+        optimizer: optimizer.stateDict(),
+        shuffle: shuffle.getState(),
+        rng: nb.defaultGenerator.getState(),
+        history: history,
       },
     });
     opts.hooks?.onEpoch?.(record, history);
