@@ -2,7 +2,7 @@
 // record a graph node pointing at the inputs' nodes.
 import { NonFiniteError } from "../util/errors.js";
 import { OpContext, type OpDef } from "../ops/define.js";
-import type { NdArray } from "../ops/ndarray.js";
+import { allocationsDuring, type NdArray, release } from "../ops/ndarray.js";
 import { isAnomalyEnabled, isGradEnabled } from "./grad-mode.js";
 import { Node } from "./node.js";
 
@@ -20,11 +20,23 @@ export function applyOp<A>(
   const edges = isGradEnabled() && op.backward ? inputs.map((t) => t.gradNode()) : inputs.map(() => null);
   const needs = edges.map((e) => e !== null);
   const ctx = new OpContext(needs);
-  const array = op.forward(
-    ctx,
-    inputs.map((t) => t.array),
-    attrs,
+  const [array, made] = allocationsDuring(() =>
+    op.forward(
+      ctx,
+      inputs.map((t) => t.array),
+      attrs,
+    ),
   );
+  // what forward allocated beyond its output is its own: freed now unless saved for a backward
+  made.delete(array.buf);
+  if (made.size) {
+    const saved = new Set(ctx.saved.map((s) => s.buf));
+    const recorded = needs.some(Boolean);
+    for (const [buf, a] of made) {
+      if (recorded && saved.has(buf)) ctx.internal.push(a);
+      else release(a);
+    }
+  }
   if (isAnomalyEnabled() && (array.dtype === "float32" || array.dtype === "float64")) {
     const v = array.toTypedArray();
     for (let i = 0; i < v.length; i++)

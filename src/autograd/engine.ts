@@ -5,7 +5,8 @@ import { fmtShape, NonFiniteError, NablaError } from "../util/errors.js";
 import { isFloat } from "../util/dtype.js";
 import { shapesEqual } from "../util/shape.js";
 import { binary } from "../ops/array.js";
-import { cast, type NdArray } from "../ops/ndarray.js";
+import { allocationsDuring, cast, type NdArray, release } from "../ops/ndarray.js";
+import type { Buf } from "../backend/interface.js";
 import { isAnomalyEnabled } from "./grad-mode.js";
 import { Node } from "./node.js";
 
@@ -62,27 +63,111 @@ function checkFinite(where: string, g: NdArray): void {
       throw new NonFiniteError(`${where}: gradient holds ${v[i]} (anomaly detection)`);
 }
 
+/**
+ * Gradients in flight. Buffers that this backward allocated (rules' results and temporaries, sums)
+ * are seen by nothing outside it unless handed to a hook, retainGrad or autograd.grad, so each is
+ * freed as soon as no pending gradient refers to it: a training loop that never yields to the
+ * event loop (so never lets finalizers run) still reuses the same memory every step.
+ */
+class Pending {
+  private readonly grads = new Map<Node, NdArray>();
+  /** Buffers this backward allocated and has not exposed, with the pending gradients on each. */
+  private readonly owned = new Map<Buf, number>();
+
+  get(n: Node): NdArray | undefined {
+    return this.grads.get(n);
+  }
+
+  /** Adds g to n's gradient. */
+  add(n: Node, g: NdArray): void {
+    const prev = this.grads.get(n);
+    if (!prev) {
+      this.hold(g);
+      this.grads.set(n, g);
+      return;
+    }
+    const sum = this.run(() => binary("add", prev, g));
+    this.hold(sum);
+    this.grads.set(n, sum);
+    this.drop(prev);
+  }
+
+  /** Takes n's gradient out; the caller then drops or exposes it. */
+  take(n: Node): NdArray | undefined {
+    const g = this.grads.get(n);
+    this.grads.delete(n);
+    return g;
+  }
+
+  /** Runs fn and owns the buffers it allocates; those fn's result does not keep are freed at `settle`. */
+  run<T>(fn: () => T): T {
+    const [r, made] = allocationsDuring(fn);
+    for (const [buf, a] of made) if (!this.owned.has(buf)) this.owned.set(buf, 0), this.fresh.push(a);
+    return r;
+  }
+  private fresh: NdArray[] = [];
+
+  /** Frees what `run` allocated that no pending gradient refers to (a rule's temporaries). */
+  settle(): void {
+    for (const a of this.fresh) if (this.owned.get(a.buf) === 0) this.free(a);
+    this.fresh = [];
+  }
+
+  /** g's buffer will be seen outside backward (a hook, retainGrad, autograd.grad): never free it. */
+  expose(g: NdArray): void {
+    this.owned.delete(g.buf);
+  }
+
+  /** One pending gradient less refers to g's buffer; freed when none is left and backward owns it. */
+  drop(g: NdArray): void {
+    const n = this.owned.get(g.buf);
+    if (n === undefined) return;
+    if (n > 1) this.owned.set(g.buf, n - 1);
+    else this.free(g);
+  }
+
+  /** Frees every gradient still pending (those autograd.grad did not need). */
+  dropAll(): void {
+    for (const g of this.grads.values()) this.drop(g);
+    this.grads.clear();
+  }
+
+  private hold(g: NdArray): void {
+    const n = this.owned.get(g.buf);
+    if (n !== undefined) this.owned.set(g.buf, n + 1);
+  }
+
+  private free(a: NdArray): void {
+    this.owned.delete(a.buf);
+    release(a);
+  }
+}
+
 export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOptions = {}): void {
-  const pending = new Map<Node, NdArray>();
-  const add = (n: Node, g: NdArray) => {
-    const prev = pending.get(n);
-    pending.set(n, prev ? binary("add", prev, g) : g);
-  };
-  for (const [n, g] of roots) add(n, g);
+  const pending = new Pending();
+  for (const [n, g] of roots) pending.add(n, g);
+  pending.settle();
   const order = topoOrder(roots.map(([n]) => n));
   const needed = opts.capture ? leadingTo(order, opts.capture) : null;
   for (const node of order) {
-    let g = pending.get(node);
-    if (!g || (needed && !needed.has(node))) continue;
-    pending.delete(node);
-    for (const h of node.hooks) g = h(g) ?? g;
-    node.retain?.(g);
+    if (!pending.get(node) || (needed && !needed.has(node))) continue;
+    let g = pending.take(node)!;
+    for (const h of node.hooks) {
+      pending.expose(g);
+      g = h(g) ?? g;
+    }
+    if (node.retain) {
+      pending.expose(g);
+      node.retain(g);
+    }
     if (opts.capture?.has(node)) {
+      pending.expose(g);
       opts.capture.set(node, g);
       if (node.isLeaf) continue;
     }
     if (node.isLeaf) {
-      if (!opts.capture) node.sink?.(g);
+      if (!opts.capture) node.sink?.(g); // the sink copies or adds: it keeps no reference to g
+      pending.drop(g);
       continue;
     }
     const ctx = node.ctx!;
@@ -90,12 +175,11 @@ export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOpt
       throw new NablaError(
         `backward: trying to go through the graph a second time (at ${node.name}); its saved values were freed after the first backward. Pass { retainGraph: true } to the first backward if you need to.`,
       );
-    const grads = node.op!.backward!(ctx, g, node.attrs);
-    if (!opts.retainGraph) {
-      ctx.freed = true;
-      ctx.saved = [];
-      ctx.memo = {};
-    }
+    const op = node.op!;
+    const gOut = g;
+    const grads = op.userCode
+      ? op.backward!(ctx, gOut, node.attrs)
+      : pending.run(() => op.backward!(ctx, gOut, node.attrs));
     node.inputs.forEach((next, i) => {
       let gi = grads[i];
       if (!next || !gi) return;
@@ -105,10 +189,25 @@ export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOpt
           throw new NablaError(
             `${node.name} backward: returned a gradient of shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(meta.shape)} (a bug in the op's backward rule)`,
           );
-        if (gi.dtype !== meta.dtype && isFloat(meta.dtype)) gi = cast(gi, meta.dtype);
+        if (gi.dtype !== meta.dtype && isFloat(meta.dtype)) {
+          const raw = gi;
+          gi = pending.run(() => cast(raw, meta.dtype));
+        }
       }
       checkFinite(`${node.name} backward`, gi);
-      add(next, gi);
+      pending.add(next, gi);
     });
+    pending.settle();
+    pending.drop(gOut);
+    if (!opts.retainGraph) {
+      // arrays forward made for backward alone (never the output, which a tensor holds)
+      const kept = new Set(grads.map((gi) => gi?.buf));
+      for (const a of ctx.internal) if (!kept.has(a.buf)) release(a);
+      ctx.freed = true;
+      ctx.saved = [];
+      ctx.internal = [];
+      ctx.memo = {};
+    }
   }
+  pending.dropAll();
 }

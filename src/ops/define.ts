@@ -7,6 +7,11 @@ export class OpContext {
   /** Filled by forward for rules that need more than arrays (shapes, indices…). */
   memo: Record<string, unknown> = {};
   freed = false;
+  /**
+   * Arrays forward allocated for itself and saved (not its output): nothing outside the graph can
+   * see them, so the engine frees them once backward has run (set by applyOp).
+   */
+  internal: NdArray[] = [];
   constructor(readonly needsGrad: readonly boolean[]) {}
 
   save(...arrays: NdArray[]): void {
@@ -23,6 +28,11 @@ export interface OpDef<A = void> {
    * Absent for ops that are not differentiable (comparisons, argmax…).
    */
   backward?(ctx: OpContext, grad: NdArray, attrs: A): (NdArray | null)[];
+  /**
+   * Set when backward runs user code (defineFunction), which may keep what it allocates: the
+   * engine then frees none of its temporaries. Primitives' rules are pure and leave it unset.
+   */
+  readonly userCode?: boolean;
 }
 
 export function defineOp<A = void>(def: OpDef<A>): OpDef<A> {

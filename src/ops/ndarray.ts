@@ -57,10 +57,34 @@ export class NdArray implements View {
   }
 }
 
+/** The buffers allocated since `allocationsDuring` started, when it runs. */
+let allocating: Map<Buf, NdArray> | null = null;
+
+/**
+ * Runs `fn` and returns its result with the arrays whose buffers were allocated meanwhile (one
+ * per buffer): the autograd engine frees those nothing else can see as soon as it is done with them.
+ */
+export function allocationsDuring<T>(fn: () => T): [T, Map<Buf, NdArray>] {
+  const outer = allocating;
+  const made = (allocating = new Map());
+  try {
+    return [fn(), made];
+  } finally {
+    allocating = outer;
+  }
+}
+
 /** A fresh zero-filled contiguous array. */
 export function empty(shape: Shape, dtype: DType, backend: Backend = getBackend()): NdArray {
   const buf = backend.alloc(dtype, sizeOf(shape));
-  return new NdArray(backend, buf, dtype, [...shape], contiguousStrides(shape), 0);
+  const a = new NdArray(backend, buf, dtype, [...shape], contiguousStrides(shape), 0);
+  allocating?.set(buf, a);
+  return a;
+}
+
+/** Returns the array's buffer to its backend now; nothing may use the buffer afterwards. */
+export function release(a: NdArray): void {
+  a.backend.free(a.buf);
 }
 
 export function fromData(

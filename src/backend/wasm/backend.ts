@@ -25,8 +25,8 @@ import { gather as refGather, scatterAdd as refScatterAdd } from "../reference/i
 import { col2im as refCol2im, im2col as refIm2col } from "../reference/conv.js";
 import { ARGS, BINARY_CODE, DTYPE_CODE, MATMUL, REDUCE_CODE, UNARY_CODE } from "./abi.js";
 import type { Loaded } from "./loader.js";
-import { GcPressure } from "./ballast.js";
 import { Heap } from "./memory.js";
+import { Residency, type Slot } from "./residency.js";
 import { Pool } from "./threads.js";
 import { offsetsOfGroup, planReduce, rowsOf } from "../reduce-plan.js";
 import { convArgs, writeIterArgs } from "./plan.js";
@@ -35,17 +35,17 @@ const WIDTH: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1
 const CTOR = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
 
 class WasmBuf implements Buf {
+  /** Where its values are: a block of the heap, or moved out (see residency.ts). */
+  slot!: Slot;
   constructor(
     readonly dtype: DType,
     readonly size: number,
-    /** Byte address in the heap; -1 once freed. */
-    public ptr: number,
-    /** The block's size class in bytes (what the heap needs back). */
-    readonly block: number,
     readonly owner: WasmBackend,
-    /** Untouched memory of the block's size, so the JS engine counts the block (see alloc). */
-    readonly ballast: ArrayBuffer | null,
   ) {}
+  /** Byte address in the heap; -1 while moved out or once freed. */
+  get ptr(): number {
+    return this.slot.ptr;
+  }
 }
 
 /** Which dtypes each kernel runs natively (by its main input's dtype). */
@@ -77,11 +77,11 @@ export class WasmBackend implements Backend {
   readonly loaded: Loaded;
   private readonly k: Loaded["exports"];
   private readonly args: number;
-  private readonly finalizer: FinalizationRegistry<[number, number]>;
+  /** Which buffers are in the heap; the rest moved out (see residency.ts). */
+  readonly residency: Residency;
   private scratch = { ptr: 0, block: 0 };
   private readonly bits = new Float64Array(1);
   private pool: Pool | null = null;
-  private readonly pressure = new GcPressure();
 
   constructor(
     loaded: Loaded,
@@ -91,10 +91,8 @@ export class WasmBackend implements Backend {
     this.k = loaded.exports;
     this.heap = new Heap(loaded.memory, this.k.heapBase(), loaded.maxBytes, this.k.zero);
     this.args = this.heap.alloc(ARGS.WORDS * 4, "kernel arguments").ptr;
-    this.finalizer = new FinalizationRegistry(([ptr, block]) => {
-      this.heap.release(ptr, block);
-      this.pressure.collected();
-    });
+    this.heap.budget = loaded.residentBytes;
+    this.residency = new Residency(this.heap, (s) => `${s.bytes} bytes`);
     for (const k of Object.keys(NATIVE) as KernelName[]) this.counts[k] = { native: 0, fallback: 0 };
   }
 
@@ -108,18 +106,16 @@ export class WasmBackend implements Backend {
   }
 
   alloc(dtype: DType, size: number): Buf {
-    const { ptr, size: block } = this.heap.alloc(size * WIDTH[dtype], `${dtype}[${size}]`);
-    const buf = new WasmBuf(dtype, size, ptr, block, this, this.pressure.allocated(block));
-    this.finalizer.register(buf, [ptr, block], buf);
+    const buf = new WasmBuf(dtype, size, this);
+    buf.slot = this.residency.create(buf, size * WIDTH[dtype], `${dtype}[${size}]`);
     return buf;
   }
   free(buf: Buf): void {
-    const b = this.own(buf);
-    this.finalizer.unregister(b);
-    this.heap.release(b.ptr, b.block);
-    b.ptr = -1;
+    this.residency.free(this.own(buf).slot);
   }
   write(buf: Buf, src: ArrayLike<number>, offset = 0): void {
+    this.residency.begin();
+    this.residency.touch(this.own(buf), this.own(buf).slot);
     const d = this.typed(buf);
     if (offset < 0 || offset + src.length > d.length)
       throw new RangeError(
@@ -133,10 +129,14 @@ export class WasmBackend implements Backend {
   }
   /** A copy of the buffer's values (never a view: the heap moves when it grows). */
   readSync(buf: Buf): TypedArray {
+    const b = this.own(buf);
+    const moved = b.slot.store;
+    if (moved) return new CTOR[b.dtype](moved.slice().buffer as ArrayBuffer, 0, b.size);
     return this.typed(buf).slice();
   }
 
   fill(dst: View, value: number): void {
+    this.use(dst);
     if (size(dst) === 0) return;
     if (!writeIterArgs(this.argWords(), dst.shape, [dst]))
       return this.fallback("fill", () => ew.fill(this.data, dst, value));
@@ -153,6 +153,7 @@ export class WasmBackend implements Backend {
   }
 
   copy(src: View, dst: View): void {
+    this.use(src, dst);
     if (size(dst) === 0) return;
     if (!writeIterArgs(this.argWords(), dst.shape, [src, dst]))
       return this.fallback("copy", () => ew.copy(this.data, src, dst));
@@ -161,6 +162,7 @@ export class WasmBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: View, out: View): void {
+    this.use(x, out);
     const code = UNARY_CODE[op];
     const outDtype = BOOL_OUTPUT_UNARY_OPS.has(op) ? "bool" : "float32";
     if (code === undefined || x.dtype !== "float32" || out.dtype !== outDtype)
@@ -173,6 +175,7 @@ export class WasmBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: View, b: View, out: View): void {
+    this.use(a, b, out);
     const code = BINARY_CODE[op];
     const outDtype = BOOL_OUTPUT_OPS.has(op) ? "bool" : "float32";
     if (code === undefined || a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== outDtype)
@@ -185,6 +188,7 @@ export class WasmBackend implements Backend {
   }
 
   where(cond: View, a: View, b: View, out: View): void {
+    this.use(cond, a, b, out);
     if (cond.dtype !== "bool" || a.dtype !== out.dtype || b.dtype !== out.dtype)
       return this.fallback("where", () => ew.where(this.data, cond, a, b, out));
     if (size(out) === 0) return;
@@ -195,6 +199,7 @@ export class WasmBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void {
+    this.use(x, out);
     const arg = op === "argmax" || op === "argmin";
     if (x.dtype !== "float32" || out.dtype !== (arg ? "int32" : "float32"))
       return this.fallback("reduce", () => refReduce(this.data, op, x, axes, out));
@@ -254,6 +259,7 @@ export class WasmBackend implements Backend {
   }
 
   scan(op: ScanOp, x: View, axis: number, out: View): void {
+    this.use(x, out);
     if (x.dtype !== "float32" || out.dtype !== "float32")
       return this.fallback("scan", () => refScan(this.data, op, x, axis, out));
     if (size(out) === 0) return;
@@ -274,6 +280,7 @@ export class WasmBackend implements Backend {
   }
 
   matmul(a: View, b: View, out: View): void {
+    this.use(a, b, out);
     if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32")
       return this.fallback("matmul", () => refMatmul(this.data, a, b, out));
     this.count("matmul", true);
@@ -333,6 +340,7 @@ export class WasmBackend implements Backend {
   }
 
   gather(x: View, axis: number, index: View, out: View): void {
+    this.use(x, index, out);
     if (index.dtype !== "int32" || x.dtype !== out.dtype)
       return this.fallback("gather", () => refGather(this.data, x, axis, index, out));
     if (size(index) === 0) return;
@@ -357,6 +365,7 @@ export class WasmBackend implements Backend {
   }
 
   scatterAdd(dst: View, axis: number, index: View, src: View): void {
+    this.use(dst, index, src);
     if (index.dtype !== "int32" || dst.dtype !== src.dtype || dst.dtype === "bool")
       return this.fallback("scatterAdd", () => refScatterAdd(this.data, dst, axis, index, src));
     if (size(index) === 0) return;
@@ -381,6 +390,7 @@ export class WasmBackend implements Backend {
   }
 
   im2col(x: View, g: ConvGeometry, out: View): void {
+    this.use(x, out);
     if (x.dtype !== "float32" || out.dtype !== "float32")
       return this.fallback("im2col", () => refIm2col(this.data, x, g, out));
     this.count("im2col", true);
@@ -390,6 +400,7 @@ export class WasmBackend implements Backend {
   }
 
   col2im(cols: View, g: ConvGeometry, out: View): void {
+    this.use(cols, out);
     if (cols.dtype !== "float32" || out.dtype !== "float32")
       return this.fallback("col2im", () => refCol2im(this.data, cols, g, out));
     this.count("col2im", true);
@@ -413,11 +424,19 @@ export class WasmBackend implements Backend {
       throw new Error(
         `${this.name} backend: a buffer of another backend reached it; create or copy tensors on one backend`,
       );
-    if (buf.ptr < 0) throw new Error(`${this.name} backend: a buffer was used after free()`);
+    if (buf.slot.freed) throw new Error(`${this.name} backend: a buffer was used after free()`);
     return buf;
   }
+  /** Starts a kernel call: brings its buffers into the heap and pins them there until the next call. */
+  private use(...views: View[]): void {
+    this.residency.begin();
+    for (const v of views) {
+      const b = this.own(v.buf);
+      this.residency.touch(b, b.slot);
+    }
+  }
   private ptr(v: View): number {
-    return this.own(v.buf).ptr;
+    return this.own(v.buf).slot.ptr;
   }
 
   private argWords(): Int32Array {

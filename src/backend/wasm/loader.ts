@@ -12,6 +12,11 @@ export interface LoadOptions {
   maxMemoryMiB?: number;
   /** The heap's initial size in MiB (default 16). */
   initialMemoryMiB?: number;
+  /**
+   * How large the heap grows before the least recently used buffers move out to ordinary JS memory
+   * (default 512 MiB, at most maxMemoryMiB); it grows past this only while every buffer is in use.
+   */
+  residentMiB?: number;
 }
 
 export interface Loaded {
@@ -21,6 +26,7 @@ export interface Loaded {
   relaxedSimd: boolean;
   shared: boolean;
   maxBytes: number;
+  residentBytes: number;
 }
 
 const PAGE = 65536;
@@ -94,5 +100,6 @@ export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
     relaxedSimd: relaxed,
     shared,
     maxBytes: maxPages * PAGE,
+    residentBytes: Math.min(maxPages * PAGE, (opts.residentMiB ?? 512) * 2 ** 20),
   };
 }

@@ -1,8 +1,9 @@
 // The WebAssembly backend's heap: one WebAssembly.Memory (shared when the platform allows, so
-// worker threads can later run kernels on the same buffers) and a size-class allocator in JS.
-// Blocks are 64-byte aligned; freed blocks go to a free list per size class (sizes rounded up to
-// 4 steps per power of two, so at most 25% is lost to rounding beyond 256 bytes) and are reused first; otherwise
-// the heap bumps upward, growing the memory on demand up to its maximum.
+// worker threads can run kernels on the same buffers) and an allocator in JS. Blocks are 64-byte
+// aligned and rounded to size classes (4 steps per power of two, so at most 25% is lost beyond
+// 256 bytes). Freed blocks merge with free neighbours and are reused best-fit (split when larger);
+// otherwise the heap bumps upward. Past its soft `budget` the heap first asks its evictor (see
+// residency.ts) to move least-recently-used buffers out, and only grows when nothing can move.
 import { OutOfMemoryError } from "./errors.js";
 
 const PAGE = 65536;
@@ -17,16 +18,26 @@ export function sizeClass(bytes: number): number {
 
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
+/** Frees at least some heap memory (false when nothing more can be freed). */
+export type Evictor = () => boolean;
+
 export class Heap {
   /** Bytes below `base` belong to the kernels module's static data. */
   readonly base: number;
   private top: number;
   /** Memory in [top, dirtyTop) was handed out before and may hold old values. */
   private dirtyTop: number;
-  private readonly free = new Map<number, number[]>();
+  /** Free blocks: addresses per size, size per start address, start per end address. */
+  private readonly bySize = new Map<number, Set<number>>();
+  private readonly sizeAt = new Map<number, number>();
+  private readonly startEndingAt = new Map<number, number>();
   private freeBytes = 0;
   private buffer: ArrayBufferLike;
   private u8View: Uint8Array;
+  /** Called when an allocation would take the heap past `budget`. */
+  evictor: Evictor | null = null;
+  /** Bytes the heap grows to before it evicts (it still grows, up to maxBytes, when nothing can move). */
+  budget: number;
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -41,6 +52,7 @@ export class Heap {
     this.dirtyTop = this.base;
     this.buffer = memory.buffer;
     this.u8View = new Uint8Array(this.buffer);
+    this.budget = maxBytes;
   }
 
   /** The memory's current bytes (a fresh view after growth: never keep it across allocations). */
@@ -56,7 +68,7 @@ export class Heap {
     return this.u8.buffer;
   }
 
-  /** Current size of the memory, the bytes handed out and not freed, and the bytes in free lists. */
+  /** Current size of the memory, the bytes handed out and not freed, and the bytes free below the top. */
   stats(): { heapBytes: number; usedBytes: number; freeBytes: number; maxBytes: number } {
     const heapBytes = this.memory.buffer.byteLength;
     return {
@@ -68,47 +80,46 @@ export class Heap {
   }
 
   /**
-   * A zero-filled block of at least `bytes` bytes; returns its address and its class size (what
+   * A zero-filled block of at least `bytes` bytes; returns its address and its size (what
    * `release` needs back). `what` describes the request for the out-of-memory message.
    */
   alloc(bytes: number, what: string): { ptr: number; size: number } {
     const size = sizeClass(bytes);
-    const list = this.free.get(size);
-    if (list && list.length) {
-      const ptr = list.pop()!;
-      this.freeBytes -= size;
-      this.zero(ptr, size);
-      return { ptr, size };
+    for (;;) {
+      const got = this.takeFree(size) ?? this.bump(size, Math.min(this.budget, this.maxBytes));
+      if (got) return got;
+      if (!this.evictor || !this.evictor()) break;
     }
-    if (this.top + size > this.memory.buffer.byteLength && !this.grow(this.top + size)) {
-      // no room to bump: take the smallest free block that is large enough, whatever its class
-      const spare = this.takeLarger(size);
-      if (spare) return spare;
-      const s = this.stats();
-      throw new OutOfMemoryError(
-        `wasm backend: out of memory allocating ${bytes} bytes (${what}): the heap is ${mib(s.heapBytes)} ` +
-          `of at most ${mib(this.maxBytes)}, ${mib(s.usedBytes)} in use and ${mib(s.freeBytes)} in free ` +
-          `lists. Buffers of unreachable tensors are freed after garbage collection, between ticks of ` +
-          `the event loop; raise initWasm({ maxMemoryMiB }) or free memory sooner.`,
-      );
-    }
-    const ptr = this.top;
-    this.top += size;
-    if (ptr < this.dirtyTop) this.zero(ptr, Math.min(this.top, this.dirtyTop) - ptr);
-    return { ptr, size };
+    const got = this.bump(size, this.maxBytes);
+    if (got) return got;
+    const s = this.stats();
+    throw new OutOfMemoryError(
+      `wasm backend: out of memory allocating ${bytes} bytes (${what}): the heap is ${mib(s.heapBytes)} ` +
+        `of at most ${mib(this.maxBytes)}, ${mib(s.usedBytes)} in use and ${mib(s.freeBytes)} free in ` +
+        `pieces too small. Raise initWasm({ maxMemoryMiB }), use smaller batches, or dispose() tensors ` +
+        `you no longer need.`,
+    );
   }
 
-  /** Returns a block to its size class's free list (or to the bump region when it is the last). */
+  /** Returns a block (merging it with free neighbours, or lowering the top when it is the last). */
   release(ptr: number, size: number): void {
+    const before = this.startEndingAt.get(ptr);
+    if (before !== undefined) {
+      size += ptr - before;
+      this.unlink(before);
+      ptr = before;
+    }
+    const afterSize = this.sizeAt.get(ptr + size);
+    if (afterSize !== undefined) {
+      this.unlink(ptr + size);
+      size += afterSize;
+    }
     if (ptr + size === this.top) {
+      this.dirtyTop = Math.max(this.dirtyTop, this.top);
       this.top = ptr;
-      this.dirtyTop = Math.max(this.dirtyTop, ptr + size);
       return;
     }
-    let list = this.free.get(size);
-    if (!list) this.free.set(size, (list = []));
-    list.push(ptr);
-    this.freeBytes += size;
+    this.link(ptr, size);
   }
 
   /** One temporary block holding the given int32 arrays (then `extra` bytes); their addresses in `at`. */
@@ -127,21 +138,52 @@ export class Heap {
     return { ptr, block, at };
   }
 
-  private takeLarger(size: number): { ptr: number; size: number } | null {
-    let best = Infinity;
-    for (const [s, l] of this.free) if (s >= size && s < best && l.length) best = s;
+  /** The smallest free block of at least `size` (exact sizes first), split when larger. */
+  private takeFree(size: number): { ptr: number; size: number } | null {
+    let best = this.bySize.get(size)?.size ? size : Infinity;
+    if (best === Infinity) for (const [s, set] of this.bySize) if (s > size && s < best && set.size) best = s;
     if (best === Infinity) return null;
-    const ptr = this.free.get(best)!.pop()!;
-    this.freeBytes -= best;
-    this.zero(ptr, best);
-    return { ptr, size: best };
+    const ptr = this.bySize.get(best)!.values().next().value as number;
+    this.unlink(ptr);
+    if (best > size) this.link(ptr + size, best - size);
+    this.zero(ptr, size);
+    return { ptr, size };
   }
 
-  /** Grows the memory to hold `end` bytes (by at least a quarter, to grow rarely); false if it cannot. */
-  private grow(end: number): boolean {
-    if (end > this.maxBytes) return false;
+  /** A block from the top of the heap, growing the memory up to `limit`; null when it would pass it. */
+  private bump(size: number, limit: number): { ptr: number; size: number } | null {
+    const end = this.top + size;
+    if (end > limit) return null;
+    if (end > this.memory.buffer.byteLength && !this.grow(end, limit)) return null;
+    const ptr = this.top;
+    this.top = end;
+    if (ptr < this.dirtyTop) this.zero(ptr, Math.min(end, this.dirtyTop) - ptr);
+    return { ptr, size };
+  }
+
+  private link(ptr: number, size: number): void {
+    let set = this.bySize.get(size);
+    if (!set) this.bySize.set(size, (set = new Set()));
+    set.add(ptr);
+    this.sizeAt.set(ptr, size);
+    this.startEndingAt.set(ptr + size, ptr);
+    this.freeBytes += size;
+  }
+
+  private unlink(ptr: number): void {
+    const size = this.sizeAt.get(ptr)!;
+    const set = this.bySize.get(size)!;
+    set.delete(ptr);
+    if (!set.size) this.bySize.delete(size);
+    this.sizeAt.delete(ptr);
+    this.startEndingAt.delete(ptr + size);
+    this.freeBytes -= size;
+  }
+
+  /** Grows the memory to hold `end` bytes (by at least a quarter, within `limit`); false if it cannot. */
+  private grow(end: number, limit: number): boolean {
     const have = this.memory.buffer.byteLength;
-    const want = Math.min(this.maxBytes, Math.max(end, have + have / 4));
+    const want = Math.min(limit, this.maxBytes, Math.max(end, have + have / 4));
     try {
       this.memory.grow(Math.ceil((want - have) / PAGE));
       return true;

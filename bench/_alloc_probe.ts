@@ -1,0 +1,43 @@
+import * as nb from "../src/index.js";
+import * as optim from "../src/optim/index.js";
+import { GPT } from "../src/models/gpt.js";
+import { defaultLmTrainConfig } from "../src/models/lm-train.js";
+import { buildTokenizer, encodeCorpus, randomBatch, readCorpus } from "../src/models/lm-data.js";
+const be = await nb.initWasm();
+nb.setBackend("wasm");
+const cfg = defaultLmTrainConfig();
+const corpus = readCorpus(null);
+const tok = buildTokenizer("char", corpus.text, corpus.text, 512);
+const data = encodeCorpus(corpus, tok, 0.1, 64);
+const model = new GPT({ ...cfg.model, vocabSize: tok.vocabSize });
+const params = [...model.parameters()];
+const opt = new optim.AdamW(params, { lr: 1e-3 });
+const g = new nb.Generator(1);
+const orig = be.alloc.bind(be);
+const by = new Map<string, [number, number]>();
+let phase = "";
+(be as any).alloc = (dt: string, n: number) => {
+  const stack = new Error().stack!.split("\n").slice(2, 9).map((l) => l.trim().replace(/^at /, "").replace(/\(.*\/src\//, "(").replace(/:\d+\)$/, ")")).filter(l=>!/ndarray|array\.ts|primitives|apply|tensor\.ts|function\.ts/.test(l)).slice(0,2).join(" < ");
+  const k = phase + " " + stack;
+  const e = by.get(k) ?? [0, 0];
+  e[0]++; e[1] += n * (dt === "float64" ? 8 : dt === "bool" ? 1 : 4);
+  by.set(k, e);
+  return orig(dt as any, n);
+};
+for (let s = 0; s < 2; s++) {
+  by.clear();
+  const { x, y } = randomBatch(data.train, 16, 64, g);
+  phase = "fwd";
+  const { loss } = model.forward(x, { targets: y });
+  opt.zeroGrad();
+  phase = "bwd";
+  loss!.backward();
+  phase = "clip";
+  optim.clipGradNorm_(params, 1);
+  phase = "opt";
+  opt.step();
+}
+const rows = [...by].sort((p, q) => q[1][1] - p[1][1]);
+let tot = 0; for (const [, [, b]] of rows) tot += b;
+console.log("total MiB", (tot / 2 ** 20).toFixed(1), "allocs", rows.reduce((s, r) => s + r[1][0], 0));
+for (const [k, [c, b]] of rows.slice(0, 30)) console.log((b / 2 ** 20).toFixed(1).padStart(7), String(c).padStart(5), k);

@@ -1,0 +1,117 @@
+// Which buffers' values live in the WebAssembly heap. JavaScript gives no way to learn, inside a
+// synchronous loop, that a tensor became unreachable: finalizers only run between ticks of the
+// event loop, and a training loop written as in PyTorch never yields. So the heap is a cache with
+// a budget: every live buffer is a Slot in least-recently-used order, and when an allocation would
+// pass the budget the oldest slot moves out (its bytes copied into an ordinary ArrayBuffer, which
+// the JS engine frees with the tensor when the tensor is garbage) and its block is reused. A slot
+// moved out comes back when a kernel next touches it. Slots touched by the kernel call in
+// progress are pinned. Buffers the collector does find dead between ticks go back without a copy
+// (finalizer), and `free` (dispose) returns a block at once.
+import type { Heap } from "./memory.js";
+
+export class Slot {
+  /** Byte address in the heap while resident; -1 when moved out or freed. */
+  ptr = -1;
+  /** The block's size in the heap (what release needs back). */
+  block = 0;
+  /** The values while moved out of the heap. */
+  store: Uint8Array | null = null;
+  /** The kernel call that last touched it. */
+  used = 0;
+  freed = false;
+  constructor(readonly bytes: number) {}
+}
+
+export class Residency {
+  /** Resident slots, least recently used first. */
+  private readonly lru = new Set<Slot>();
+  /** Increases with every kernel call; slots touched in the current one are pinned. */
+  private epoch = 1;
+  private readonly finalizer: FinalizationRegistry<Slot>;
+  /** Slots moved out and brought back, and bytes copied each way, since the backend started. */
+  readonly moved = { out: 0, in: 0, bytesOut: 0, bytesIn: 0 };
+
+  constructor(
+    private readonly heap: Heap,
+    private readonly what: (slot: Slot) => string,
+  ) {
+    this.finalizer = new FinalizationRegistry((slot) => {
+      if (slot.ptr >= 0) this.release(slot);
+    });
+    heap.evictor = () => this.evictOldest();
+  }
+
+  /** Places a new slot in the heap; `owner` is the object whose collection frees it. */
+  create(owner: object, bytes: number, what: string): Slot {
+    const slot = new Slot(bytes);
+    const { ptr, size } = this.heap.alloc(bytes, what);
+    this.settle(owner, slot, ptr, size);
+    return slot;
+  }
+
+  /** Starts a kernel call: slots touched from now until the next call are pinned. */
+  begin(): void {
+    this.epoch++;
+  }
+
+  /** Makes `slot` resident (bringing it back if it moved out) and marks it used by this call. */
+  touch(owner: object, slot: Slot): void {
+    if (slot.ptr < 0) this.bringBack(owner, slot);
+    slot.used = this.epoch;
+    this.lru.delete(slot);
+    this.lru.add(slot);
+  }
+
+  /** Returns the slot's block now; the slot cannot be used again. */
+  free(slot: Slot): void {
+    if (slot.ptr >= 0) {
+      this.finalizer.unregister(slot);
+      this.release(slot);
+    }
+    slot.store = null;
+    slot.freed = true;
+  }
+
+  /** Resident slots and their bytes, and the bytes held moved out is not known (the engine owns it). */
+  get residentCount(): number {
+    return this.lru.size;
+  }
+
+  private settle(owner: object, slot: Slot, ptr: number, size: number): void {
+    slot.ptr = ptr;
+    slot.block = size;
+    slot.used = this.epoch;
+    this.lru.add(slot);
+    this.finalizer.register(owner, slot, slot);
+  }
+
+  private release(slot: Slot): void {
+    this.heap.release(slot.ptr, slot.block);
+    this.lru.delete(slot);
+    slot.ptr = -1;
+  }
+
+  /** Moves the least recently used unpinned slot out of the heap; false when every slot is pinned. */
+  private evictOldest(): boolean {
+    for (const slot of this.lru) {
+      if (slot.used === this.epoch) return false; // the rest are newer still
+      slot.store = this.heap.u8.slice(slot.ptr, slot.ptr + slot.bytes);
+      this.finalizer.unregister(slot);
+      this.release(slot);
+      this.moved.out++;
+      this.moved.bytesOut += slot.bytes;
+      return true;
+    }
+    return false;
+  }
+
+  private bringBack(owner: object, slot: Slot): void {
+    if (slot.freed) throw new Error(`wasm backend: a buffer was used after free() (${this.what(slot)})`);
+    const { ptr, size } = this.heap.alloc(slot.bytes, this.what(slot));
+    this.heap.u8.set(slot.store!, ptr);
+    slot.store = null;
+    this.settle(owner, slot, ptr, size);
+    this.moved.in++;
+    this.moved.bytesIn += slot.bytes;
+  }
+}
