@@ -2,7 +2,7 @@
 // record a graph node pointing at the inputs' nodes.
 import { NonFiniteError } from "../util/errors.js";
 import { OpContext, type OpDef } from "../ops/define.js";
-import { allocationsDuring, type NdArray, release } from "../ops/ndarray.js";
+import { allocationsDuring, claim, type NdArray, release } from "../ops/ndarray.js";
 import { isAnomalyEnabled, isGradEnabled } from "./grad-mode.js";
 import { Node } from "./node.js";
 
@@ -28,15 +28,14 @@ export function applyOp<A>(
     ),
   );
   // what forward allocated beyond its output is its own: freed now unless saved for a backward
+  // (the graph node's claim on saved arrays then frees them after backward, see engine.ts)
+  const recorded = needs.some(Boolean);
   made.delete(array.buf);
   if (made.size) {
-    const saved = new Set(ctx.saved.map((s) => s.buf));
-    const recorded = needs.some(Boolean);
-    for (const [buf, a] of made) {
-      if (recorded && saved.has(buf)) ctx.internal.push(a);
-      else release(a);
-    }
+    const saved = recorded ? new Set(ctx.saved.map((s) => s.buf)) : null;
+    for (const [buf, a] of made) if (!saved?.has(buf)) release(a);
   }
+  if (recorded) for (const s of ctx.saved) claim(s);
   if (isAnomalyEnabled() && (array.dtype === "float32" || array.dtype === "float64")) {
     const v = array.toTypedArray();
     for (let i = 0; i < v.length; i++)

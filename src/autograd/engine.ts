@@ -5,7 +5,7 @@ import { fmtShape, NonFiniteError, NablaError } from "../util/errors.js";
 import { isFloat } from "../util/dtype.js";
 import { shapesEqual } from "../util/shape.js";
 import { binary } from "../ops/array.js";
-import { allocationsDuring, cast, type NdArray, release } from "../ops/ndarray.js";
+import { allocationsDuring, cast, type NdArray, release, unclaim } from "../ops/ndarray.js";
 import type { Buf } from "../backend/interface.js";
 import { isAnomalyEnabled } from "./grad-mode.js";
 import { Node } from "./node.js";
@@ -177,6 +177,7 @@ export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOpt
       );
     const op = node.op!;
     const gOut = g;
+    if (op.userCode) pending.expose(gOut); // the user's backward sees it as a tensor
     const grads = op.userCode
       ? op.backward!(ctx, gOut, node.attrs)
       : pending.run(() => op.backward!(ctx, gOut, node.attrs));
@@ -200,12 +201,12 @@ export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOpt
     pending.settle();
     pending.drop(gOut);
     if (!opts.retainGraph) {
-      // arrays forward made for backward alone (never the output, which a tensor holds)
-      const kept = new Set(grads.map((gi) => gi?.buf));
-      for (const a of ctx.internal) if (!kept.has(a.buf)) release(a);
+      // the node lets go of its saved arrays: those forward made for backward alone (and those of
+      // disposed tensors) are freed now, unless a gradient in flight shares their buffer
+      const inFlight = new Set(grads.map((gi) => gi?.buf));
+      for (const a of ctx.saved) if (!inFlight.has(a.buf)) unclaim(a);
       ctx.freed = true;
       ctx.saved = [];
-      ctx.internal = [];
       ctx.memo = {};
     }
   }

@@ -7,11 +7,6 @@ export class OpContext {
   /** Filled by forward for rules that need more than arrays (shapes, indices…). */
   memo: Record<string, unknown> = {};
   freed = false;
-  /**
-   * Arrays forward allocated for itself and saved (not its output): nothing outside the graph can
-   * see them, so the engine frees them once backward has run (set by applyOp).
-   */
-  internal: NdArray[] = [];
   constructor(readonly needsGrad: readonly boolean[]) {}
 
   save(...arrays: NdArray[]): void {

@@ -87,6 +87,27 @@ export function release(a: NdArray): void {
   a.backend.free(a.buf);
 }
 
+/**
+ * Holders of each buffer that let go of it explicitly: tensors (until dispose()) and graph nodes
+ * that saved it (until backward frees them). A buffer whose count drops to zero is freed.
+ */
+const claims = new WeakMap<Buf, number>();
+
+export function claim(a: NdArray): void {
+  claims.set(a.buf, (claims.get(a.buf) ?? 0) + 1);
+}
+
+/** Lets go of one claim on a's buffer; frees it when that was the last. */
+export function unclaim(a: NdArray): void {
+  const n = claims.get(a.buf);
+  if (n === undefined) return;
+  if (n > 1) claims.set(a.buf, n - 1);
+  else {
+    claims.delete(a.buf);
+    release(a);
+  }
+}
+
 export function fromData(
   data: ArrayLike<number>,
   shape: Shape,

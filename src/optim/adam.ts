@@ -28,14 +28,13 @@ function adamStep(
   }
   const step = ((st.step as number | undefined) ?? 0) + 1;
   st.step = step;
+  // the moments are updated in place, as PyTorch does (a state dict taken earlier sees them move)
   const m = buffer(st, "expAvg", p)
-    .mul(b1)
-    .add(d, { alpha: 1 - b1 });
+    .mul_(b1)
+    .add_(d, { alpha: 1 - b1 });
   const v = buffer(st, "expAvgSq", p)
-    .mul(b2)
-    .add(d.mul(d), { alpha: 1 - b2 });
-  st.expAvg = m;
-  st.expAvgSq = v;
+    .mul_(b2)
+    .add_(d.mul(d), { alpha: 1 - b2 });
   const bc1 = 1 - Math.pow(b1, step);
   const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, step));
   let second = v;

@@ -4,6 +4,10 @@ import * as nb from "../index.js";
 
 /** Clips the total p-norm of the gradients to maxNorm; returns the norm before clipping. */
 export function clipGradNorm_(params: Iterable<nb.Tensor>, maxNorm: number, normType = 2): number {
+  return nb.scope(() => clipNorm(params, maxNorm, normType)); // the norms' temporaries go at once
+}
+
+function clipNorm(params: Iterable<nb.Tensor>, maxNorm: number, normType: number): number {
   const grads = [...params].flatMap((p) => (p.grad ? [p.grad] : []));
   if (grads.length === 0) return 0;
   let total: number;
@@ -20,9 +24,11 @@ export function clipGradNorm_(params: Iterable<nb.Tensor>, maxNorm: number, norm
 
 /** Clamps every gradient value into [-clipValue, clipValue]. */
 export function clipGradValue_(params: Iterable<nb.Tensor>, clipValue: number): void {
-  nb.noGrad(() => {
-    for (const p of params) if (p.grad) p.grad.copy_(nb.minimum(nb.maximum(p.grad, -clipValue), clipValue));
-  });
+  nb.scope(() =>
+    nb.noGrad(() => {
+      for (const p of params) if (p.grad) p.grad.copy_(nb.minimum(nb.maximum(p.grad, -clipValue), clipValue));
+    }),
+  );
 }
 
 export const clipGradNorm = clipGradNorm_;

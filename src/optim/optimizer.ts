@@ -71,7 +71,12 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
           if (!p.grad) continue;
           let st = this.state.get(p);
           if (!st) this.state.set(p, (st = {}));
-          this.update(p, p.grad, st, group);
+          const state = st;
+          // the update's temporaries are freed as it returns; the state it keeps is not
+          nb.scope(() => {
+            this.update(p, p.grad!, state, group);
+            for (const v of Object.values(state)) if (v instanceof nb.Tensor) nb.keep(v);
+          });
         }
     });
     return loss;

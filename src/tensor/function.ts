@@ -160,7 +160,7 @@ function recordOutputs(
   const edges = inputs.map((t) => (t ? t.gradNode() : null));
   const diff = outs.map((o) => isFloat(o.dtype));
   if (outs.length === 1 && diff[0]) {
-    const op: OpDef<unknown> = { name, forward: unused, backward: (_c, g) => backward([g]) };
+    const op: OpDef<unknown> = { name, forward: unused, backward: (_c, g) => backward([g]), userCode: true };
     return [new Tensor(outs[0]!.array, new Node(op, opCtx, null, edges))];
   }
   const sizes = outs.map((o) => (isFloat(o.dtype) ? o.numel() : 0));
@@ -168,6 +168,7 @@ function recordOutputs(
   const total = sizes.reduce((a, b) => a + b, 0);
   const hubOp: OpDef<unknown> = {
     name,
+    userCode: true,
     forward: unused,
     backward: (_c, packed) =>
       backward(

@@ -5,12 +5,13 @@ import { runBackward } from "../autograd/engine.js";
 import { Node } from "../autograd/node.js";
 import { applyOp, type AutogradInput } from "../autograd/apply.js";
 import type { OpDef } from "../ops/define.js";
-import { cast, full, type NdArray } from "../ops/ndarray.js";
+import { cast, claim, full, type NdArray, unclaim } from "../ops/ndarray.js";
 import { binary, reshape } from "../ops/array.js";
 import type { DType, TypedArray } from "../util/dtype.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { normDim, shapesEqual } from "../util/shape.js";
 import { formatTensor } from "./format.js";
+import { keep, track } from "./scope.js";
 
 export type NestedArray = number | boolean | NestedArray[];
 
@@ -20,16 +21,48 @@ export class Tensor implements AutogradInput {
   private _requiresGrad: boolean;
   private accumulator: Node | null = null;
 
+  private _array: NdArray | null;
+
   /** Internal: use nb.tensor() and the other creation functions. */
   constructor(
-    public array: NdArray,
+    array: NdArray,
     /** the node that produced this tensor; null for leaves */
     readonly gradFn: Node | null = null,
     requiresGrad = false,
   ) {
+    this._array = array;
+    claim(array);
+    track(this);
     this._requiresGrad = gradFn !== null || requiresGrad;
     if (requiresGrad && !(array.dtype === "float32" || array.dtype === "float64"))
       fail("requiresGrad", `only floating-point tensors can require gradients, not ${array.dtype}`);
+  }
+
+  /** The strided view of backend memory behind this tensor (internal). */
+  get array(): NdArray {
+    if (this._array === null)
+      fail("tensor", "this tensor was disposed (dispose() released its memory); it cannot be used again");
+    return this._array;
+  }
+  set array(a: NdArray) {
+    claim(a);
+    if (this._array) unclaim(this._array);
+    this._array = a;
+  }
+
+  /**
+   * Releases this tensor's memory now (when no other tensor shares it and backward no longer
+   * needs it; otherwise as soon as those let go). Optional: memory of unreachable tensors is
+   * reclaimed without it. Using the tensor afterwards is an error; disposing twice is not.
+   */
+  dispose(): void {
+    const a = this._array;
+    if (a === null) return;
+    this._array = null;
+    unclaim(a);
+  }
+  get isDisposed(): boolean {
+    return this._array === null;
   }
 
   get shape(): number[] {
@@ -95,7 +128,7 @@ export class Tensor implements AutogradInput {
     const prev = this.grad;
     // a fresh contiguous buffer, so later in-place updates never alias the graph's arrays
     const sum = prev ? binary("add", prev.array, g) : cast(g, g.dtype);
-    this.grad = new Tensor(sum);
+    this.grad = keep(new Tensor(sum));
   }
 
   /**
