@@ -14,6 +14,8 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** autograd.grad: collect gradients at these nodes instead of writing leaves' .grad */
   capture?: Map<Node, NdArray | null>;
+  /** The roots' gradients were made for this backward (not given by the user): free them too. */
+  ownRoots?: boolean;
 }
 
 /** Nodes reachable from the roots, each listed after every node that feeds gradient into it. */
@@ -102,10 +104,17 @@ class Pending {
   /** Runs fn and owns the buffers it allocates; those fn's result does not keep are freed at `settle`. */
   run<T>(fn: () => T): T {
     const [r, made] = allocationsDuring(fn);
-    for (const [buf, a] of made) if (!this.owned.has(buf)) this.owned.set(buf, 0), this.fresh.push(a);
+    for (const a of made.values()) this.adopt(a);
     return r;
   }
   private fresh: NdArray[] = [];
+
+  /** Owns a buffer made for this backward elsewhere (the seed gradient). */
+  adopt(a: NdArray): void {
+    if (this.owned.has(a.buf)) return;
+    this.owned.set(a.buf, 0);
+    this.fresh.push(a);
+  }
 
   /** Frees what `run` allocated that no pending gradient refers to (a rule's temporaries). */
   settle(): void {
@@ -145,7 +154,10 @@ class Pending {
 
 export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOptions = {}): void {
   const pending = new Pending();
-  for (const [n, g] of roots) pending.add(n, g);
+  for (const [n, g] of roots) {
+    if (opts.ownRoots) pending.adopt(g);
+    pending.add(n, g);
+  }
   pending.settle();
   const order = topoOrder(roots.map(([n]) => n));
   const needed = opts.capture ? leadingTo(order, opts.capture) : null;

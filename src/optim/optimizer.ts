@@ -58,8 +58,13 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   }
 
   /** Sets every parameter's gradient to null (PyTorch's default set_to_none=True). */
-  zeroGrad(): void {
-    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+  /** Clears the gradients: to null (the default, as PyTorch) or, with setToNone false, to zeros in place. */
+  zeroGrad(setToNone = true): void {
+    for (const g of this.paramGroups)
+      for (const p of g.params) {
+        if (setToNone) p.grad = null;
+        else if (p.grad) nb.noGrad(() => p.grad!.zero_());
+      }
   }
 
   /** Runs one update. `closure` (re-evaluating the loss) is accepted as in PyTorch. */

@@ -5,8 +5,8 @@ import { runBackward } from "../autograd/engine.js";
 import { Node } from "../autograd/node.js";
 import { applyOp, type AutogradInput } from "../autograd/apply.js";
 import type { OpDef } from "../ops/define.js";
-import { cast, claim, full, type NdArray, unclaim } from "../ops/ndarray.js";
-import { binary, reshape } from "../ops/array.js";
+import { cast, claim, full, type NdArray, release, unclaim } from "../ops/ndarray.js";
+import { binary, copyInto, reshape } from "../ops/array.js";
 import type { DType, TypedArray } from "../util/dtype.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { normDim, shapesEqual } from "../util/shape.js";
@@ -126,9 +126,15 @@ export class Tensor implements AutogradInput {
 
   private accumulate(g: NdArray): void {
     const prev = this.grad;
-    // a fresh contiguous buffer, so later in-place updates never alias the graph's arrays
-    const sum = prev ? binary("add", prev.array, g) : cast(g, g.dtype);
-    this.grad = keep(new Tensor(sum));
+    if (prev && !prev.isDisposed && shapesEqual(prev.shape, g.shape)) {
+      // accumulate in place, as PyTorch does (a reference to .grad sees the sum)
+      const sum = binary("add", prev.array, g);
+      copyInto(sum, prev.array);
+      release(sum);
+      return;
+    }
+    // a fresh contiguous copy, so later in-place updates never alias the graph's arrays
+    this.grad = keep(new Tensor(cast(g, g.dtype)));
   }
 
   /**
@@ -163,7 +169,10 @@ export class Tensor implements AutogradInput {
         );
       g = gradient.dtype === this.dtype ? gradient.array : cast(gradient.array, this.dtype);
     }
-    runBackward([[this.gradNode()!, g]], opts);
+    runBackward([[this.gradNode()!, g]], {
+      ...opts,
+      ownRoots: gradient === undefined || g !== gradient.array,
+    });
   }
 
   /** A new leaf sharing this tensor's data, cut from the graph. */
