@@ -142,7 +142,10 @@ const why = (names: string, reason: string) => Object.fromEntries(names.split(/\
 export const NOT_OPS: Record<string, string> = {
   ...why("Tensor Generator NablaError ShapeError UnsupportedError NonFiniteError ValuesIndices", "a class"),
   ...why("getBackend setBackend listBackends registerBackend manualSeed", "global state"),
-  ...why("initWasm createWasmBackend OutOfMemoryError", "loading the WebAssembly backend (test/backend/)"),
+  ...why(
+    "initWasm createWasmBackend OutOfMemoryError defaultBackendInfo",
+    "loading the WebAssembly backend (test/backend/)",
+  ),
   ...why(
     `noGrad enableGrad setGradEnabled isGradEnabled setDetectAnomaly grad gradcheck defineFunction
      backward retainGrad registerHook requiresGrad_ requiresGrad isLeaf gradNode accumulate`,

@@ -13,6 +13,14 @@ type Mark = "✓" | "✗" | "—";
 export interface Cell {
   mark: Mark;
   note?: string;
+  /** wasm backend: some kernel of the call ran the reference code over the heap, not WebAssembly */
+  fallback?: boolean;
+}
+
+/** Kernel calls the WebAssembly backend ran through the reference code so far (0 for other backends). */
+function fallbacks(): number {
+  const counts = (nb.getBackend() as { counts?: Record<string, { fallback: number }> }).counts;
+  return counts ? Object.values(counts).reduce((n, c) => n + c.fallback, 0) : 0;
 }
 export interface Row {
   op: string;
@@ -149,7 +157,12 @@ export function coverage(): Coverage {
     for (const { backend, dtype } of columns) {
       nb.setBackend(backend);
       nb.manualSeed(0);
-      for (const row of rows) row.cells.push(runCell(row.op, SAMPLES[row.op]!, dtype));
+      for (const row of rows) {
+        const f0 = fallbacks();
+        const cell = runCell(row.op, SAMPLES[row.op]!, dtype);
+        if (fallbacks() > f0) cell.fallback = true;
+        row.cells.push(cell);
+      }
     }
   } finally {
     nb.setBackend(before);
@@ -174,7 +187,9 @@ export function renderMarkdown(c: Coverage): string {
     "",
     "✓ works (forward, and backward where the result requires grad) · ✗ fails: unsupported by the",
     "backend or a bug (see the numbered notes) · — not applicable: the op rejects the dtype with an",
-    "ordinary error (reasons at the end).",
+    "ordinary error (reasons at the end). On the wasm backend, ✓ means every kernel the call ran was",
+    "WebAssembly; ✓ʳ that some ran the reference backend's code over the WebAssembly heap (float64,",
+    "int32 and bool arithmetic, reductions and matmul; see src/backend/wasm/backend.ts).",
     "",
     `| op | form | ${c.columns.map((_, i) => colName(i)).join(" | ")} |`,
     `| --- | --- | ${c.columns.map(() => ":-:").join(" | ")} |`,
@@ -189,7 +204,7 @@ export function renderMarkdown(c: Coverage): string {
         rejects.set(key, entry);
         return "—";
       }
-      if (cell.mark === "✓") return "✓";
+      if (cell.mark === "✓") return cell.fallback ? "✓ʳ" : "✓";
       const text = `\`${r.op}\` (${colName(i)}): ${cell.note}`;
       let n = noteIndex.get(text);
       if (n === undefined) {

@@ -12,6 +12,7 @@ export { NablaError, ShapeError, UnsupportedError, NonFiniteError } from "./util
 export { getBackend, setBackend, listBackends, registerBackend } from "./backend/registry.js";
 export type { Backend, View, Buf, KernelName } from "./backend/interface.js";
 export { initWasm, createWasmBackend, OutOfMemoryError, type WasmOptions } from "./backend/wasm/init.js";
+export { defaultBackendInfo, type DefaultBackendInfo } from "./backend/wasm/default.js";
 export * from "./tensor/activations.js";
 export * from "./tensor/reductions.js";
 export * from "./tensor/softmax.js";

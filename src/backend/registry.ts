@@ -1,9 +1,16 @@
-// Which backend runs new tensors: the reference backend unless `setBackend` chose another.
+// Which backend runs new tensors: the default (chosen at the first op; wasm/default.ts makes it
+// the WebAssembly backend where it can) unless `setBackend` chose another.
 import type { Backend } from "./interface.js";
 import { ReferenceBackend } from "./reference/backend.js";
 
 const backends = new Map<string, Backend>([["reference", new ReferenceBackend()]]);
-let current: Backend = backends.get("reference")!;
+let current: Backend | null = null;
+let chooseDefault: () => Backend = () => backends.get("reference")!;
+
+/** Sets how the default backend is chosen, at the first op that needs one. */
+export function setDefaultChooser(choose: () => Backend): void {
+  chooseDefault = choose;
+}
 
 /** How to load the backends that are registered on demand. */
 const HINTS: Record<string, string> = { wasm: " (load it first with `await nb.initWasm()`)" };
@@ -13,7 +20,7 @@ export function registerBackend(b: Backend): void {
 }
 
 export function getBackend(name?: string): Backend {
-  if (name === undefined) return current;
+  if (name === undefined) return (current ??= chooseDefault());
   const b = backends.get(name);
   if (!b)
     throw new Error(

@@ -2,8 +2,10 @@
 // command (train, sample…) is a register function added to COMMANDS.
 
 import { Command } from "commander";
+import { availableParallelism } from "node:os";
 import * as nb from "../index.js";
 import { oneLine, reportError } from "./errors.js";
+import { positiveInteger } from "./options.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerTrain } from "./commands/train.js";
@@ -22,12 +24,20 @@ export function buildProgram(): Command {
     });
   program.option(
     "--backend <name>",
-    "where tensors compute: reference or wasm (default: $NABLA_BACKEND, else reference)",
+    "where tensors compute: wasm or reference (default: $NABLA_BACKEND, else wasm where the runtime has WebAssembly SIMD)",
+  );
+  program.option(
+    "--threads <n>",
+    "threads for the wasm backend's large matrix products (default: the CPU's cores, at most 4)",
+    positiveInteger,
   );
   // choose the backend before any command makes a tensor
   program.hook("preAction", async () => {
-    const name = (program.opts() as { backend?: string }).backend ?? process.env.NABLA_BACKEND;
+    const opts = program.opts() as { backend?: string; threads?: number };
+    const name = opts.backend ?? process.env.NABLA_BACKEND;
     if (name) await selectBackend(name);
+    if (nb.getBackend().name === "wasm")
+      await nb.initWasm({ threads: opts.threads ?? Math.min(4, availableParallelism()) });
   });
   for (const register of COMMANDS) register(program);
   return program;

@@ -1,6 +1,6 @@
-// Selects the backend a test process runs on from NABLA_BACKEND ("reference" when unset), so the
-// same op suite runs on every backend: `npm run test:wasm`, or NABLA_BACKEND=wasm with any test.
-// Imported by test/helpers/fixtures.ts and preloaded (--import) by test/backend/run-wasm.mjs.
+// Selects the backend a test process runs on from NABLA_BACKEND (the default backend when unset), so the
+// same op suite runs on every backend: `npm run test:wasm` / `test:reference`, or NABLA_BACKEND=… with any test.
+// Imported by test/helpers/fixtures.ts and preloaded (--import) by test/backend/run-on.mjs.
 import * as nb from "../../src/index.js";
 
 const name = process.env.NABLA_BACKEND;

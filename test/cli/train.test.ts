@@ -28,7 +28,7 @@ test("nabla train mlp on moons trains, checkpoints, draws curves, and resumes", 
     ];
     const r = nabla(...base, "--epochs", "2");
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /backend reference/);
+    assert.match(r.stdout, /backend wasm/, "the WebAssembly backend is the default");
     assert.match(r.stdout, /epoch 2\/2 +train loss [\d.]+ acc [\d.]+% +test loss [\d.]+ acc [\d.]+%/);
     assert.match(r.stdout, /done in [\d.]+ s: test accuracy [\d.]+%/);
     assert.ok(existsSync(join(out, "new", "dir", "checkpoint.safetensors")));
@@ -77,9 +77,13 @@ test("--backend (or NABLA_BACKEND) chooses where tensors compute, and the progre
   const out = mkdtempSync(join(tmpdir(), "nabla-cli-backend-"));
   try {
     const args = ["train", "mlp", "--dataset", "moons", "--limit", "100", "--epochs", "1", "--out", out];
-    const r = nabla("--backend", "wasm", ...args);
+    const r = nabla("--backend", "reference", ...args);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /backend wasm/);
+    assert.match(r.stdout, /backend reference/);
+    const t = nabla("--backend", "wasm", "--threads", "2", ...args);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /backend wasm/);
+    assertOneLineError(nabla("--threads", "0", ...args), /--threads.*expected a positive integer/);
     assertOneLineError(
       nabla("--backend", "gpu", ...args),
       /setBackend: unknown backend 'gpu'; available: reference/,

@@ -30,20 +30,30 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<WasmBac
 const pending = new Map<string, Promise<Backend>>();
 
 /**
- * Loads and registers the WebAssembly backend (once per name; later calls return the same one,
- * whatever their options). Select it with `setBackend("wasm")`.
+ * Loads and registers the WebAssembly backend (once per name; later calls return the same one and
+ * apply only `threads`: the heap's options are fixed once it exists, so call this before the first
+ * op to choose them). Select it with `setBackend("wasm")`; it is already the default where the
+ * runtime has SIMD.
  */
-export function initWasm(opts: WasmOptions = {}): Promise<Backend> {
+export async function initWasm(opts: WasmOptions = {}): Promise<Backend> {
   const name = opts.name ?? "wasm";
-  if (listBackends().includes(name)) return Promise.resolve(getBackend(name));
-  let p = pending.get(name);
-  if (!p) {
-    p = createWasmBackend(opts).then((b) => {
-      registerBackend(b);
-      return b;
-    });
-    p.catch(() => pending.delete(name));
-    pending.set(name, p);
+  if (listBackends().includes(name)) {
+    const b = getBackend(name) as WasmBackend;
+    if (opts.threads !== undefined && b.threads !== opts.threads) await b.setThreads(opts.threads);
+    return b;
   }
+  let p = pending.get(name);
+  if (p) return p;
+  p = createWasmBackend(opts).then(async (b) => {
+    // the default backend may have been made (by an op) while this one compiled: keep that one
+    if (listBackends().includes(name)) {
+      await b.setThreads(1);
+      return initWasm(opts);
+    }
+    registerBackend(b);
+    return b;
+  });
+  p.catch(() => pending.delete(name));
+  pending.set(name, p);
   return p;
 }

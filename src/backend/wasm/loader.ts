@@ -47,16 +47,19 @@ function makeMemory(initial: number, maximum: number, shared: boolean): WebAssem
   }
 }
 
-export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
-  let variants: typeof import("./generated/kernels.js");
-  try {
-    variants = await import("./generated/kernels.js");
-  } catch (e) {
-    throw new Error(
-      `initWasm: the WebAssembly kernels are not built (${(e as Error).message}); run \`npm run build:wasm\``,
-      { cause: e },
-    );
-  }
+type Variants = typeof import("./generated/kernels.js");
+
+/** What to instantiate: the variant's bytes and a memory for it. */
+function prepare(
+  variants: Variants,
+  opts: LoadOptions,
+): {
+  bytes: Uint8Array<ArrayBuffer>;
+  memory: WebAssembly.Memory;
+  relaxed: boolean;
+  shared: boolean;
+  maxPages: number;
+} {
   const simd = decode(variants.SIMD);
   if (!WebAssembly.validate(simd))
     throw new Error("initWasm: this JavaScript runtime does not support WebAssembly SIMD128");
@@ -83,7 +86,6 @@ export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
     memory = makeMemory(initial, maxPages, false);
     if (!memory) throw new Error(`initWasm: cannot create a WebAssembly.Memory of ${initial} pages`);
   }
-
   const bytes = relaxed
     ? shared
       ? decode(variants.RELAXED_SHARED)
@@ -91,15 +93,50 @@ export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
     : shared
       ? decode(variants.SIMD_SHARED)
       : simd;
-  const module = await WebAssembly.compile(bytes);
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return { bytes, memory, relaxed, shared, maxPages };
+}
+
+function loaded(
+  p: ReturnType<typeof prepare>,
+  module: WebAssembly.Module,
+  instance: WebAssembly.Instance,
+  opts: LoadOptions,
+): Loaded {
   return {
     module,
-    memory,
+    memory: p.memory,
     exports: instance.exports as unknown as KernelExports,
-    relaxedSimd: relaxed,
-    shared,
-    maxBytes: maxPages * PAGE,
-    residentBytes: Math.min(maxPages * PAGE, (opts.residentMiB ?? 512) * 2 ** 20),
+    relaxedSimd: p.relaxed,
+    shared: p.shared,
+    maxBytes: p.maxPages * PAGE,
+    residentBytes: Math.min(p.maxPages * PAGE, (opts.residentMiB ?? 512) * 2 ** 20),
   };
+}
+
+/** Compiles asynchronously (as browsers require of large modules on their main thread). */
+export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
+  let variants: Variants;
+  try {
+    variants = await import("./generated/kernels.js");
+  } catch (e) {
+    throw new Error(
+      `initWasm: the WebAssembly kernels are not built (${(e as Error).message}); run \`npm run build:wasm\``,
+      { cause: e },
+    );
+  }
+  const p = prepare(variants, opts);
+  const module = await WebAssembly.compile(p.bytes);
+  const instance = await WebAssembly.instantiate(module, { env: { memory: p.memory } });
+  return loaded(p, module, instance, opts);
+}
+
+/**
+ * Compiles synchronously, for the default backend chosen at the first op (the module is 50 kB:
+ * a few milliseconds; a browser's main thread may refuse, and the caller falls back).
+ */
+export function loadKernelsSync(variants: Variants, opts: LoadOptions = {}): Loaded {
+  const p = prepare(variants, opts);
+  const module = new WebAssembly.Module(p.bytes);
+  const instance = new WebAssembly.Instance(module, { env: { memory: p.memory } });
+  return loaded(p, module, instance, opts);
 }
