@@ -19,9 +19,7 @@ export async function time(fn: () => unknown, r: Reps): Promise<number[]> {
   if (isAsync) await first;
   const t1 = performance.now() - t0;
   const once = async (): Promise<number> => {
-    // Yield to the event loop first, as a training loop that logs or awaits does: the wasm
-    // backend frees unreachable tensors' heap blocks from finalizers, which run between ticks.
-    await new Promise((resolve) => setImmediate(resolve));
+    // back to back, as a synchronous training loop runs: nothing waits for the event loop
     const t = performance.now();
     if (isAsync) await fn();
     else fn(); // synchronous workloads are timed without an await inside

@@ -209,7 +209,7 @@ function notes(r: Results, meta: Meta): string[] {
   const m = meta.machine;
   const out = [
     `Wall-clock times on a machine shared with other jobs (load average ${meta.loadStart} at the start, ${meta.loadEnd} at the end, on ${m.cores} cores): a busy core inflates medians and widens ranges; the best repetition (the range's fast end) is the least disturbed figure.`,
-    "Repetitions are separated by a yield to the event loop (outside the timed region), as an asynchronous training loop has: the wasm backend returns unreachable tensors' heap blocks from finalizers, which only run between ticks. Timed back to back without it, nabla's wasm GPT training ran several times slower and then out of its 4 GiB heap.",
+    'Repetitions run back to back, as a synchronous training loop does, with nothing disposed: nabla frees backward\'s temporaries itself and its WebAssembly heap moves least-recently-used buffers out past its budget (README, "Memory: no dispose, no scopes"), so no engine gets a pause for its garbage collector to catch up.',
     "The wasm peak is the limit of 128-bit WebAssembly SIMD on one core (independent f32x4 chains, no memory traffic): the ceiling for nabla's wasm kernels and TF.js's wasm backend. Native code (onnxruntime, PyTorch's oneDNN convolutions) uses AVX-512 and is not bound by it.",
   ];
   if (m.torch && m.torchBlas === "generic")

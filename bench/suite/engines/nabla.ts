@@ -15,7 +15,10 @@ import { CONV_LAYERS, GPT, MLP, matmulSizes, type Spec } from "../workloads.js";
  * here. Returns what to do before exiting (stop the wasm backend's worker threads).
  */
 async function selectBackend(variant: string): Promise<() => Promise<void>> {
-  if (variant === "reference") return async () => {};
+  if (variant === "reference") {
+    nb.setBackend("reference"); // the default is the WebAssembly backend
+    return async () => {};
+  }
   const threads = variant === "wasm-2t" ? 2 : 1;
   const backend = await nb.createWasmBackend({
     name: variant,
