@@ -14,7 +14,6 @@ import { DataLoader, loadFashionMnist, TensorDataset } from "../src/data/index.j
 import { GPT } from "../src/models/gpt.js";
 import { defaultLmTrainConfig } from "../src/models/lm-train.js";
 import { buildTokenizer, encodeCorpus, randomBatch, readCorpus } from "../src/models/lm-data.js";
-import type { WasmBackend } from "../src/backend/wasm/backend.js";
 
 const { values: a } = parseArgs({
   options: {
@@ -31,11 +30,9 @@ const steps = Number(a.steps);
 const every = Number(a.every);
 const from = Number(a.from);
 
-let wasm: WasmBackend | null = null;
-if (a.backend === "wasm") {
-  wasm = (await nb.initWasm({ residentMiB: Number(a["resident-mib"]) })) as WasmBackend;
-}
+if (a.backend === "wasm") await nb.initWasm({ residentMiB: Number(a["resident-mib"]) });
 nb.setBackend(a.backend!);
+const wasm = a.backend === "wasm";
 
 /** One training step; returns the loss. The loop below calls it synchronously, steps times. */
 function mlpStep(): () => number {
@@ -107,7 +104,7 @@ for (let i = 1; i <= steps; i++) {
   const loss = step();
   if (i === 1 || i % every === 0 || i === steps) {
     const m = process.memoryUsage();
-    const h = wasm?.heap.stats();
+    const h = nb.memory();
     const r: Row = {
       step: i,
       loss,
@@ -116,7 +113,7 @@ for (let i = 1; i <= steps; i++) {
       rssMiB: mib(m.rss),
       jsHeapMiB: mib(m.heapUsed),
       externalMiB: mib(m.external + m.arrayBuffers),
-      movedOut: wasm?.residency.moved.out ?? 0,
+      movedOut: h?.movedOut ?? 0,
       seconds: Math.round((performance.now() - t0) / 100) / 10,
     };
     rows.push(r);

@@ -141,7 +141,7 @@ export const SAMPLES: Record<string, Sample> = {
 const why = (names: string, reason: string) => Object.fromEntries(names.split(/\s+/).map((n) => [n, reason]));
 export const NOT_OPS: Record<string, string> = {
   ...why("Tensor Generator NablaError ShapeError UnsupportedError NonFiniteError ValuesIndices", "a class"),
-  ...why("getBackend setBackend listBackends registerBackend manualSeed", "global state"),
+  ...why("getBackend setBackend listBackends registerBackend manualSeed memory", "global state"),
   ...why(
     "initWasm createWasmBackend OutOfMemoryError defaultBackendInfo",
     "loading the WebAssembly backend (test/backend/)",

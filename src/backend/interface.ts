@@ -78,6 +78,25 @@ export const BOOL_OUTPUT_OPS: ReadonlySet<BinaryOp> = new Set<BinaryOp>([
 ]);
 export const BOOL_OUTPUT_UNARY_OPS: ReadonlySet<UnaryOp> = new Set<UnaryOp>(["logicalNot", "isnan", "isinf"]);
 
+/** A backend heap's state, in bytes and counts (see nb.memory()). */
+export interface MemoryStats {
+  /** The heap's current size, and the most it may grow to. */
+  heapBytes: number;
+  maxBytes: number;
+  /** How large the heap grows before least-recently-used buffers move out. */
+  residentBudgetBytes: number;
+  /** Bytes of live blocks, and of free blocks below the heap's top. */
+  usedBytes: number;
+  freeBytes: number;
+  /** Buffers in the heap now. */
+  residentBuffers: number;
+  /** Buffers moved out to JS memory and brought back since the backend started, and their bytes. */
+  movedOut: number;
+  movedIn: number;
+  bytesMovedOut: number;
+  bytesMovedIn: number;
+}
+
 /** Reductions; argmax/argmin write int32 indices of the first extreme value. */
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 export type ScanOp = "sum" | "prod";
@@ -122,6 +141,8 @@ export interface Backend {
   read(buf: Buf): Promise<TypedArray>;
   /** Synchronous read; CPU backends only. */
   readSync?(buf: Buf): TypedArray;
+  /** What the backend's memory holds now (backends with a heap of their own). */
+  memory?(): MemoryStats;
 
   fill(dst: View, value: number): void;
   /** dst[i] = cast(src[i]) elementwise over the common shape. */

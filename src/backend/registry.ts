@@ -1,6 +1,6 @@
 // Which backend runs new tensors: the default (chosen at the first op; wasm/default.ts makes it
 // the WebAssembly backend where it can) unless `setBackend` chose another.
-import type { Backend } from "./interface.js";
+import type { Backend, MemoryStats } from "./interface.js";
 import { ReferenceBackend } from "./reference/backend.js";
 
 const backends = new Map<string, Backend>([["reference", new ReferenceBackend()]]);
@@ -35,4 +35,14 @@ export function setBackend(name: string): void {
 
 export function listBackends(): string[] {
   return [...backends.keys()];
+}
+
+/**
+ * The current (or named) backend's memory: heap size, bytes in use, buffers moved out and back
+ * (see the README's "Memory" section); null for backends whose memory is the JS engine's own.
+ */
+export function memory(name?: string): (MemoryStats & { backend: string }) | null {
+  const b = getBackend(name);
+  const m = b.memory?.();
+  return m ? { backend: b.name, ...m } : null;
 }

@@ -55,6 +55,11 @@ test("a synchronous loop allocating 40× the budget stays within it; old values 
     const s = wb.heap.stats();
     assert.ok(s.heapBytes <= 9 * MiB, `heap ${s.heapBytes} stays near the 8 MiB budget`);
     assert.ok(wb.residency.moved.out > 250, "buffers moved out");
+    const m = nb.memory()!;
+    assert.equal(m.backend, wb.name);
+    assert.equal(m.movedOut, wb.residency.moved.out);
+    assert.equal(m.residentBudgetBytes, 8 * MiB);
+    assert.ok(m.heapBytes <= 9 * MiB && m.usedBytes <= m.heapBytes);
     assert.equal(acc.max().item(), 320);
     // the first tensor moved out long ago: it reads back from JS memory and comes back when used
     assert.equal(first.sum().item(), firstSum);

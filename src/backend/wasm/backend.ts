@@ -12,6 +12,7 @@ import {
   type Buf,
   type ConvGeometry,
   type KernelName,
+  type MemoryStats,
   type ReduceOp,
   type ScanOp,
   type UnaryOp,
@@ -123,6 +124,22 @@ export class WasmBackend implements Backend {
       );
     if (buf.dtype === "bool") for (let i = 0; i < src.length; i++) d[offset + i] = src[i] ? 1 : 0;
     else d.set(src, offset);
+  }
+  memory(): MemoryStats {
+    const h = this.heap.stats();
+    const m = this.residency.moved;
+    return {
+      heapBytes: h.heapBytes,
+      maxBytes: h.maxBytes,
+      residentBudgetBytes: this.heap.budget,
+      usedBytes: h.usedBytes,
+      freeBytes: h.freeBytes,
+      residentBuffers: this.residency.residentCount,
+      movedOut: m.out,
+      movedIn: m.in,
+      bytesMovedOut: m.bytesOut,
+      bytesMovedIn: m.bytesIn,
+    };
   }
   async read(buf: Buf): Promise<TypedArray> {
     return this.readSync(buf);

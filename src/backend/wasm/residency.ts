@@ -72,7 +72,7 @@ export class Residency {
     slot.freed = true;
   }
 
-  /** Resident slots and their bytes, and the bytes held moved out is not known (the engine owns it). */
+  /** Slots in the heap now. */
   get residentCount(): number {
     return this.lru.size;
   }
