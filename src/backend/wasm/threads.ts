@@ -1,7 +1,8 @@
-// Worker threads for the WebAssembly backend (Node only, for now): each worker instantiates the
-// same kernels module on the same shared memory and waits on an Atomics flag for a matmul row
-// slice. Kernels stay synchronous: the calling thread posts the slices, computes its own, then
-// waits (Atomics.wait) for the workers. Every output element is summed in the same order whatever
+// Worker threads for the WebAssembly backend (Node's worker_threads, or Web Workers in a
+// cross-origin-isolated browser page): each worker instantiates the same kernels module on the
+// same shared memory and waits on an Atomics flag for a matmul row slice. Kernels stay
+// synchronous: the calling thread posts the slices, computes its own, then waits for the workers
+// (Atomics.wait; a browser's main thread, which may not block, spins on Atomics.load instead). Every output element is summed in the same order whatever
 // the slicing (see assembly/matmul.ts), so results are bitwise identical for any thread count.
 import type { Loaded } from "./loader.js";
 
@@ -15,14 +16,12 @@ const STATUS = 2;
 const ARGS_AT = 16; // byte offset of the float64 arguments
 const MAX_ARGS = 24;
 
-// CommonJS, run with `eval: true`, so it needs no file of its own next to this one (or in dist)
-const WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { module, memory, control } = workerData;
+/** The worker's loop once it has the module, the memory and its control block. */
+const LOOP = `
 const { matmulF32 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control, 0, 4);
 const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS});
-parentPort.postMessage("ready");
+post("ready");
 let seen = 0;
 for (;;) {
   Atomics.wait(ctl, ${JOB}, seen);
@@ -41,53 +40,103 @@ for (;;) {
 }
 `;
 
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  once(event: string, f: (v: unknown) => void): void;
+// Node: CommonJS run with `eval: true`, so it needs no file of its own next to this one (or in dist)
+const NODE_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { module, memory, control } = workerData;
+const post = (m) => parentPort.postMessage(m);
+${LOOP}`;
+
+// Browsers: a classic worker from a Blob URL, given its data by the first message
+const WEB_WORKER = `
+onmessage = (e) => {
+  onmessage = null;
+  const { module, memory, control } = e.data;
+  const post = (m) => postMessage(m);
+  ${LOOP}
+};`;
+
+/** A started worker: resolves once it instantiated the module. */
+interface Started {
+  ready: Promise<unknown>;
+  terminate(): unknown;
+  unref?(): void;
+}
+type Spawn = (data: {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+}) => Started;
+
+async function nodeSpawner(): Promise<Spawn> {
+  // a specifier bundlers leave alone: browser bundles of nabla must not try to resolve it
+  const specifier = "node:worker_threads";
+  const { Worker } = (await import(/* @vite-ignore */ specifier)) as typeof import("node:worker_threads");
+  return (data) => {
+    const w = new Worker(NODE_WORKER, { eval: true, execArgv: [], workerData: data });
+    const ready = new Promise((resolve, reject) => {
+      w.once("message", resolve);
+      w.once("error", reject);
+    });
+    return { ready, terminate: () => w.terminate(), unref: () => w.unref() };
+  };
+}
+
+function webSpawner(): Spawn {
+  if (typeof Worker === "undefined") throw new Error("wasm threads: this runtime has no Web Workers");
+  const url = URL.createObjectURL(new Blob([WEB_WORKER], { type: "text/javascript" }));
+  return (data) => {
+    const w = new Worker(url);
+    const ready = new Promise((resolve, reject) => {
+      w.onmessage = resolve;
+      w.onerror = (e) => reject(new Error(`wasm threads: a Web Worker failed (${e.message})`));
+    });
+    w.postMessage(data);
+    return { ready, terminate: () => w.terminate() };
+  };
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+function canBlock(): boolean {
+  if (typeof process !== "undefined" && process.versions?.node) return true;
+  const g = globalThis as { WorkerGlobalScope?: abstract new () => unknown };
+  return typeof g.WorkerGlobalScope === "function" && globalThis instanceof g.WorkerGlobalScope;
 }
 
 export class Pool {
   private generation = 0;
+  private readonly block = canBlock();
 
   private constructor(
-    private readonly workers: NodeWorker[],
+    private readonly workers: Started[],
     private readonly controls: { ctl: Int32Array; args: Float64Array }[],
   ) {}
 
   /** Starts `count` workers on the loaded module's memory, which must be shared. */
   static async start(loaded: Loaded, count: number): Promise<Pool> {
     if (!loaded.shared)
-      throw new Error("wasm threads: the heap is not shared memory (initWasm({ shared: true }))");
-    if (typeof process === "undefined" || !process.versions?.node)
-      throw new Error("wasm threads: only Node's worker_threads are supported so far");
-    // a specifier bundlers leave alone: browser bundles of nabla must not try to resolve it
-    const specifier = "node:worker_threads";
-    const { Worker } = (await import(/* @vite-ignore */ specifier)) as typeof import("node:worker_threads");
-    const workers: NodeWorker[] = [];
+      throw new Error(
+        "wasm threads: the heap is not shared memory (needs SharedArrayBuffer: in a browser, a cross-origin-isolated page)",
+      );
+    const node = typeof process !== "undefined" && !!process.versions?.node;
+    const spawn = node ? await nodeSpawner() : webSpawner();
+    const workers: Started[] = [];
     const controls: { ctl: Int32Array; args: Float64Array }[] = [];
-    const ready: Promise<unknown>[] = [];
     for (let i = 0; i < count; i++) {
       const control = new SharedArrayBuffer(ARGS_AT + 8 * MAX_ARGS);
-      const w = new Worker(WORKER, {
-        eval: true,
-        execArgv: [],
-        workerData: { module: loaded.module, memory: loaded.memory, control },
-      });
-      ready.push(
-        new Promise((resolve, reject) => {
-          w.once("message", resolve);
-          w.once("error", reject);
-        }),
-      );
-      workers.push(w);
+      workers.push(spawn({ module: loaded.module, memory: loaded.memory, control }));
       controls.push({
         ctl: new Int32Array(control, 0, 4),
         args: new Float64Array(control, ARGS_AT, MAX_ARGS),
       });
     }
-    await Promise.all(ready);
-    for (const w of workers) w.unref(); // idle workers never keep the process alive
+    try {
+      await Promise.all(workers.map((w) => w.ready));
+    } catch (e) {
+      for (const w of workers) w.terminate();
+      throw e;
+    }
+    for (const w of workers) w.unref?.(); // idle workers never keep a Node process alive
     return new Pool(workers, controls);
   }
 
@@ -114,7 +163,7 @@ export class Pool {
     for (let i = 0; i < jobs.length; i++) {
       const { ctl } = this.controls[i]!;
       for (let d = Atomics.load(ctl, DONE); d !== gen; d = Atomics.load(ctl, DONE))
-        Atomics.wait(ctl, DONE, d);
+        if (this.block) Atomics.wait(ctl, DONE, d);
       failed ||= Atomics.load(ctl, STATUS) !== 0;
     }
     if (error) throw error;

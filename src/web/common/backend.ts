@@ -39,20 +39,37 @@ export async function chooseBackend(want: BackendWant): Promise<BackendReport> {
   if (want === "reference") return reference("the page's address asked for it (?backend=reference)");
   if (typeof WebAssembly === "undefined") return reference("this browser has no WebAssembly");
   try {
-    // One thread and an unshared heap: the backend's threads run only in Node so far, and a
-    // shared heap would buy nothing without them.
-    const wasm = (await nb.initWasm({ threads: 1, shared: false })) as WasmBackend;
+    const wasm = await loadWasm(nb);
     nb.setBackend(wasm.name);
     const simd = wasm.loaded.relaxedSimd ? "relaxed SIMD (fused multiply-add)" : "SIMD128";
+    const threads =
+      wasm.threads > 1 ? `large matrix products split over ${wasm.threads} threads` : "one thread";
     return {
       type: "backend",
       name: wasm.name,
-      detail: `WebAssembly ${simd} kernels, one thread`,
+      detail: `WebAssembly ${simd} kernels, ${threads}`,
       fallback: null,
     };
   } catch (e) {
     return reference(`the WebAssembly SIMD backend could not be loaded (${messageOf(e)})`);
   }
+}
+
+/**
+ * The wasm backend with worker threads where this page may share memory (cross-origin isolated:
+ * SharedArrayBuffer exists), else on one thread and an unshared heap.
+ */
+async function loadWasm(nb: typeof import("../../index.js")): Promise<WasmBackend> {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  if (g.crossOriginIsolated && typeof SharedArrayBuffer !== "undefined") {
+    const threads = Math.max(1, Math.min(4, g.navigator?.hardwareConcurrency ?? 1));
+    try {
+      return (await nb.initWasm({ threads, shared: true })) as WasmBackend;
+    } catch {
+      // no worker could start here (a nested worker refused, say): one thread still computes
+    }
+  }
+  return (await nb.initWasm({ threads: 1, shared: false })) as WasmBackend;
 }
 
 /**

@@ -86,7 +86,7 @@ export function computeNotes(
       ? {
           topic: "Threads",
           level: "ok",
-          text: "SharedArrayBuffer is available (the page is cross-origin isolated); nabla's backends have no threads in browsers yet, so one thread computes.",
+          text: "SharedArrayBuffer is available (the page is cross-origin isolated), so the WebAssembly backend splits large matrix products over Web Workers (the Backend note says how many).",
         }
       : {
           topic: "Threads",
