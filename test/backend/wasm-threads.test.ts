@@ -1,6 +1,7 @@
-// Matmul rows split across Node worker threads on the shared heap: results are bitwise identical
-// for 1, 2 and 3 threads (every output element is summed in the same order), on sizes that split
-// unevenly, with transposed and batch-broadcast operands; and threads can be stopped again.
+// Work split across Node worker threads on the shared heap: matmul rows, large elementwise ops'
+// outer dim and convolution batches give bitwise identical results for 1, 2 and 3 threads (every
+// output element is computed in the same order), on sizes that split unevenly, with transposed,
+// broadcast and strided operands; and threads can be stopped again.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { createWasmBackend } from "../../src/backend/wasm/init.js";
@@ -42,6 +43,47 @@ test("matmul on 1, 2 and 3 threads gives bitwise identical results", async () =>
     assert.deepEqual(results[1], results[0], `2 threads, ${B}×${M}×${K}×${N} ${layout}`);
     assert.deepEqual(results[2], results[0], `3 threads, ${B}×${M}×${K}×${N} ${layout}`);
   }
+});
+
+test("large elementwise ops and convolutions on 1, 2 and 3 threads give bitwise identical results", async () => {
+  const nb = await import("../../src/index.js");
+  const made = await Promise.all(
+    [1, 2, 3].map((threads, i) =>
+      createWasmBackend({ maxMemoryMiB: 512, threads, name: `wasm-split-${i}-${Math.random()}` }),
+    ),
+  );
+  backends.push(...made);
+  const prev = nb.getBackend().name;
+  const run = (be: WasmBackend) => {
+    nb.registerBackend(be);
+    nb.setBackend(be.name);
+    try {
+      const g = new nb.Generator(5);
+      const x = nb.randn([301, 517], { generator: g }); // 155,617 elements: past the threshold
+      const y = nb.randn([517], { generator: g });
+      const outs = [
+        x.exp(),
+        x.tanh(),
+        x.add(y), // a broadcast operand
+        x.T.mul(x.T), // transposed operands
+        x.gt(y), // bool output
+      ];
+      const img = nb.randn([5, 8, 40, 40], { generator: g }).requiresGrad_();
+      const w = nb.randn([6, 8, 3, 3], { generator: g }).requiresGrad_();
+      const c = nb.conv2d(img, w, null, { padding: 1, stride: 1 });
+      c.mul(c).sum().backward(); // col2im in the input's gradient
+      outs.push(c, img.grad!, w.grad!);
+      return outs.map((t) => new Uint8Array(t.contiguous().dataSync().buffer.slice(0)));
+    } finally {
+      nb.setBackend(prev);
+    }
+  };
+  const [r1, r2, r3] = made.map(run);
+  for (let i = 0; i < r1!.length; i++) {
+    assert.deepEqual(r2![i], r1![i], `2 threads, result ${i}`);
+    assert.deepEqual(r3![i], r1![i], `3 threads, result ${i}`);
+  }
+  assert.ok(made[1]!.counts.binary.native > 0 && made[1]!.counts.im2col.native > 0);
 });
 
 test("setThreads(1) stops the workers; bad counts are refused", async () => {

@@ -28,7 +28,7 @@ import { ARGS, BINARY_CODE, DTYPE_CODE, MATMUL, REDUCE_CODE, UNARY_CODE } from "
 import type { Loaded } from "./loader.js";
 import { Heap } from "./memory.js";
 import { Residency, type Slot } from "./residency.js";
-import { Pool } from "./threads.js";
+import { type Job, KERNEL, Pool } from "./threads.js";
 import { offsetsOfGroup, planReduce, rowsOf } from "../reduce-plan.js";
 import { convArgs, writeIterArgs } from "./plan.js";
 
@@ -67,6 +67,11 @@ const NATIVE: Record<KernelName, readonly DType[]> = {
 
 /** Multiply-adds below which a matmul stays on one thread (waking workers costs tens of µs). */
 const THREAD_MIN_MADDS = 1 << 21;
+/** Elements below which elementwise ops and im2col/col2im stay on one thread. */
+const THREAD_MIN_ELEMENTS = 1 << 17;
+/** Where convArgs (plan.ts) puts the image's and the cols' offsets; their batch strides precede by 4 and 6. */
+const CONV_IMAGE_OFFSET = 18;
+const CONV_COLS_OFFSET = 25;
 
 const IDENTITY: Partial<Record<ReduceOp, number>> = { sum: 0, prod: 1 };
 
@@ -188,7 +193,9 @@ export class WasmBackend implements Backend {
     if (!writeIterArgs(this.argWords(), out.shape, [x, out]))
       return this.fallback("unary", () => ew.unary(this.data, op, x, out));
     this.count("unary", true);
-    this.k.unaryF32(code, this.ptr(x), this.ptr(out), this.args);
+    const px = this.ptr(x);
+    const po = this.ptr(out);
+    this.split(size(out), 2, (args) => [KERNEL.unary, code, px, po, args]);
   }
 
   binary(op: BinaryOp, a: View, b: View, out: View): void {
@@ -201,7 +208,8 @@ export class WasmBackend implements Backend {
     if (!writeIterArgs(this.argWords(), out.shape, [a, b, out]))
       return this.fallback("binary", () => ew.binary(this.data, op, a, b, out));
     this.count("binary", true);
-    this.k.binaryF32(code, this.ptr(a), this.ptr(b), this.ptr(out), this.args);
+    const [pa, pb, po] = [this.ptr(a), this.ptr(b), this.ptr(out)];
+    this.split(size(out), 3, (args) => [KERNEL.binary, code, pa, pb, po, args]);
   }
 
   where(cond: View, a: View, b: View, out: View): void {
@@ -322,6 +330,7 @@ export class WasmBackend implements Backend {
       const p = s + t * per;
       // prettier-ignore
       return [
+        KERNEL.matmul,
         pa + r0 * as1 * 4, as0, as1, as2,
         this.ptr(b) + b.offset * 4, b.strides[0]!, b.strides[1]!, b.strides[2]!,
         po + r0 * N * 4, M * N,
@@ -329,7 +338,7 @@ export class WasmBackend implements Backend {
         p, p + packA, p + packA + packB,
       ];
     };
-    const own = () => (this.k.matmulF32 as (...args: number[]) => void)(...job(0));
+    const own = () => (this.k.matmulF32 as (...args: number[]) => void)(...job(0).slice(1));
     if (threads === 1) own();
     else
       this.pool!.run(
@@ -413,7 +422,9 @@ export class WasmBackend implements Backend {
     this.count("im2col", true);
     if (size(out) === 0) return;
     this.argWords().set(convArgs(x, out, g));
-    this.k.im2col(this.ptr(x), this.ptr(out) + out.offset * 4, g.padValue, this.args);
+    const [px, po] = [this.ptr(x), this.ptr(out) + out.offset * 4];
+    const perImage = (size(out) / x.shape[0]!) * 4; // the kernel writes cols contiguously from po
+    this.splitBatch(size(out), (args, n0) => [KERNEL.im2col, px, po + n0 * perImage, g.padValue, args]);
   }
 
   col2im(cols: View, g: ConvGeometry, out: View): void {
@@ -423,7 +434,8 @@ export class WasmBackend implements Backend {
     this.count("col2im", true);
     if (size(cols) === 0 || size(out) === 0) return;
     this.argWords().set(convArgs(out, cols, g));
-    this.k.col2im(this.ptr(cols), this.ptr(out), this.args);
+    const [pc, po] = [this.ptr(cols), this.ptr(out)];
+    this.splitBatch(size(cols), (args) => [KERNEL.col2im, pc, po, args]);
   }
 
   // --- helpers
@@ -468,6 +480,74 @@ export class WasmBackend implements Backend {
     this.count(k, false);
     run();
   }
+
+  /**
+   * Runs an elementwise kernel whose iteration is in the argument block: on this thread alone, or,
+   * when the pool is up and the op is large, with the outermost (coalesced) dim cut into one slice
+   * per thread, each with its own argument block. `job(args)` is the kernel call for a block.
+   */
+  private split(n: number, views: number, job: (args: number) => Job): void {
+    const w = this.argWords();
+    const outer = w[ARGS.SHAPE]!;
+    const threads = this.pool && n >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, outer) : 1;
+    if (threads <= 1) return this.runJob(job(this.args));
+    const blocks = this.threadArgs(threads);
+    const words = this.argWords().slice(); // (threadArgs may have grown the heap)
+    const at = (t: number) => blocks + t * ARGS.WORDS * 4;
+    for (let t = 0; t < threads; t++) {
+      const start = Math.floor((outer * t) / threads);
+      const mine = new Int32Array(this.heap.bytes, at(t), ARGS.WORDS);
+      mine.set(words);
+      mine[ARGS.SHAPE] = Math.floor((outer * (t + 1)) / threads) - start;
+      for (let v = 0; v < views; v++) mine[ARGS.OFFSETS + v] += start * words[ARGS.STRIDES + 16 * v]!;
+    }
+    this.pool!.run(
+      Array.from({ length: threads - 1 }, (_, t) => job(at(t + 1))),
+      () => this.runJob(job(at(0))),
+    );
+  }
+
+  /** As `split`, for im2col/col2im: slices of the batch (convArgs' word 0, offsets at 18 and 25). */
+  private splitBatch(n: number, job: (args: number, firstImage: number) => Job): void {
+    const w = this.argWords();
+    const batch = w[0]!;
+    const threads = this.pool && n >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, batch) : 1;
+    if (threads <= 1) return this.runJob(job(this.args, 0));
+    const blocks = this.threadArgs(threads);
+    const words = this.argWords().slice();
+    const at = (t: number) => blocks + t * ARGS.WORDS * 4;
+    for (let t = 0; t < threads; t++) {
+      const start = Math.floor((batch * t) / threads);
+      const mine = new Int32Array(this.heap.bytes, at(t), ARGS.WORDS);
+      mine.set(words);
+      mine[0] = Math.floor((batch * (t + 1)) / threads) - start;
+      mine[CONV_IMAGE_OFFSET] += start * words[CONV_IMAGE_OFFSET - 4]!;
+      mine[CONV_COLS_OFFSET] += start * words[CONV_COLS_OFFSET - 6]!;
+    }
+    const first = (t: number) => Math.floor((batch * t) / threads);
+    this.pool!.run(
+      Array.from({ length: threads - 1 }, (_, t) => job(at(t + 1), first(t + 1))),
+      () => this.runJob(job(at(0), 0)),
+    );
+  }
+
+  /** Runs a job on this thread. */
+  private runJob(job: Job): void {
+    const f = [this.k.matmulF32, this.k.unaryF32, this.k.binaryF32, this.k.im2col, this.k.col2im][job[0]!]!;
+    (f as (...args: number[]) => void)(...job.slice(1));
+  }
+
+  /** Argument blocks for `threads` slices (kept, grown as needed). */
+  private threadArgs(threads: number): number {
+    const bytes = threads * ARGS.WORDS * 4;
+    if (this.sliceArgs.block < bytes) {
+      if (this.sliceArgs.block) this.heap.release(this.sliceArgs.ptr, this.sliceArgs.block);
+      const s = this.heap.alloc(bytes, "thread argument blocks");
+      this.sliceArgs = { ptr: s.ptr, block: s.size };
+    }
+    return this.sliceArgs.ptr;
+  }
+  private sliceArgs = { ptr: 0, block: 0 };
 
   /** A kept scratch block of at least `bytes` (matmul packing), grown as needed. */
   private scratchFor(bytes: number): number {

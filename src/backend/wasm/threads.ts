@@ -1,13 +1,18 @@
 // Worker threads for the WebAssembly backend (Node's worker_threads, or Web Workers in a
 // cross-origin-isolated browser page): each worker instantiates the same kernels module on the
-// same shared memory and waits on an Atomics flag for a matmul row slice. Kernels stay
-// synchronous: the calling thread posts the slices, computes its own, then waits for the workers
-// (Atomics.wait; a browser's main thread, which may not block, spins on Atomics.load instead). Every output element is summed in the same order whatever
-// the slicing (see assembly/matmul.ts), so results are bitwise identical for any thread count.
+// same shared memory and waits on an Atomics flag for a job: a slice of a matmul's rows, of an
+// elementwise op's outer dim, or of a convolution's batch. Kernels stay synchronous: the calling
+// thread posts the slices, computes its own, then waits for the workers (Atomics.wait; a browser's
+// main thread, which may not block, spins on Atomics.load instead). Every output element is
+// computed in the same order whatever the slicing (see assembly/matmul.ts), so results are
+// bitwise identical for any thread count.
 import type { Loaded } from "./loader.js";
 
-/** Arguments of matmulF32, in order (see abi.ts). */
-export type MatmulArgs = number[];
+/** The kernels a worker runs, by the number that starts a job's arguments. */
+export const KERNEL = { matmul: 0, unary: 1, binary: 2, im2col: 3, col2im: 4 } as const;
+
+/** A job: a KERNEL number, then that kernel's arguments in order (see abi.ts). */
+export type Job = number[];
 
 // control words of each worker: [0] job generation (−1: exit), [1] finished generation, [2] status
 const JOB = 0;
@@ -18,7 +23,8 @@ const MAX_ARGS = 24;
 
 /** The worker's loop once it has the module, the memory and its control block. */
 const LOOP = `
-const { matmulF32 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = [k.matmulF32, k.unaryF32, k.binaryF32, k.im2col, k.col2im];
 const ctl = new Int32Array(control, 0, 4);
 const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS});
 post("ready");
@@ -30,7 +36,8 @@ for (;;) {
   seen = job;
   let status = 0;
   try {
-    matmulF32(...args.subarray(0, matmulF32.length));
+    const f = kernels[args[0]];
+    f(...args.subarray(1, 1 + f.length));
   } catch {
     status = 1;
   }
@@ -145,7 +152,7 @@ export class Pool {
   }
 
   /** Runs jobs[i] on worker i while `own` runs on this thread; throws if any worker failed. */
-  run(jobs: MatmulArgs[], own: () => void): void {
+  run(jobs: Job[], own: () => void): void {
     const gen = ++this.generation;
     jobs.forEach((job, i) => {
       const { ctl, args } = this.controls[i]!;
@@ -167,7 +174,7 @@ export class Pool {
       failed ||= Atomics.load(ctl, STATUS) !== 0;
     }
     if (error) throw error;
-    if (failed) throw new Error("wasm threads: a worker's matmul trapped");
+    if (failed) throw new Error("wasm threads: a worker's kernel trapped");
   }
 
   async close(): Promise<void> {
