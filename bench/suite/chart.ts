@@ -35,7 +35,7 @@ export function chartSvg(r: Results, subtitle: string): string {
   const parts: string[] = [];
   let y = 70;
   const barW = W - LEFT - RIGHT;
-  for (const w of WORKLOADS.filter((x) => x.group !== "peak")) {
+  for (const w of WORKLOADS.filter((x) => x.group !== "peak" && !x.part)) {
     const cells = ENGINES.map((e) => ({ e, c: r.get(e.id, w.id)! })).filter((x) => x.c);
     if (cells.length === 0) continue;
     const speed = (x: number) => (w.higherIsBetter ? x : 1 / x);

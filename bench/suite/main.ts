@@ -11,7 +11,7 @@ import { ensurePeers } from "./peers.js";
 import { fmt, markdown, type Meta } from "./report.js";
 import { runJob, type Outcome } from "./runner.js";
 import { Results, summarise } from "./summary.js";
-import { GROUPS, passes, repsFor, workload, type Group, type Spec } from "./workloads.js";
+import { GROUPS, passes, repsFor, splitReps, workload, type Group, type Spec } from "./workloads.js";
 
 const HELP = `npm run bench [-- options]
   --quick            a fast pass: fewer repetitions, no 2048 matmul, shorter moons runs
@@ -115,7 +115,16 @@ export async function main(argv: string[]): Promise<void> {
 
   const vocab = CharTokenizer.fromText(loadDefaultCorpus()).vocabSize;
   const { quick } = o;
-  const spec: Spec = { groups: [], quick, reps: repsFor(quick), passes: passes(quick), vocab, variant: "" };
+  const reps = repsFor(quick);
+  const spec: Spec = {
+    groups: [],
+    quick,
+    reps,
+    splitReps: splitReps(reps),
+    passes: passes(quick),
+    vocab,
+    variant: "",
+  };
   // group by group; within a group, pass 2 visits the engines in reverse order
   const jobs = groups.flatMap((g) => {
     const here = engines.filter((e) => e.groups.includes(g));

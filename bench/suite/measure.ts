@@ -1,6 +1,7 @@
 // Timing inside an engine process: untimed warm-up runs, then timed repetitions until both a
 // minimum count and a time budget are met (never more than a maximum), each reported in
-// milliseconds on stdout for the runner to summarise. Works for synchronous and async workloads.
+// milliseconds on stdout for the runner to summarise. Works for synchronous and async workloads;
+// laps() splits a step's repetitions into parts (forward, backward…) without timing them apart.
 import { performance } from "node:perf_hooks";
 import { REPORT_PREFIX, WORKLOADS, type Group, type Report, type Reps, type Spec } from "./workloads.js";
 
@@ -40,6 +41,35 @@ export async function time(fn: () => unknown, r: Reps): Promise<number[]> {
   return ms;
 }
 
+/** Splits each call of a step into parts (see laps). */
+export interface Laps<P extends string> {
+  /** begins a call: its first part counts from here */
+  start(): void;
+  /** ends a part of the current call: the time since the previous lap (or start) adds to `part` */
+  lap(part: P): void;
+  /** per part, its milliseconds in each of the last `n` calls (time()'s warm-ups come first) */
+  last(n: number): [P, number[]][];
+}
+
+/** A clock for the parts of a step; a part may end more than once per call (its times add up). */
+export function laps<P extends string>(parts: readonly P[]): Laps<P> {
+  const calls: Map<P, number>[] = [];
+  let t = 0;
+  return {
+    start: () => {
+      calls.push(new Map());
+      t = performance.now();
+    },
+    lap: (part) => {
+      const now = performance.now();
+      const call = calls.at(-1)!;
+      call.set(part, (call.get(part) ?? 0) + now - t);
+      t = now;
+    },
+    last: (n) => parts.map((p) => [p, calls.slice(-n).map((c) => c.get(p) ?? 0)]),
+  };
+}
+
 const reported = new Set<string>();
 
 export function report(r: Report): void {
@@ -49,7 +79,8 @@ export function report(r: Report): void {
 
 /**
  * Runs each requested group that the engine has; an error skips the group's workloads not yet
- * reported (with the error's first line as the reason) and the next group still runs.
+ * reported (with the error's first line as the reason; a step's parts only when the step itself
+ * was reported, else its skip says it all) and the next group still runs.
  */
 export async function runGroups<E>(
   spec: Spec,
@@ -64,7 +95,8 @@ export async function runGroups<E>(
     } catch (e) {
       const why = String((e as Error).message ?? e).split("\n")[0]!;
       for (const w of WORKLOADS)
-        if (w.group === group && !reported.has(w.id)) report({ workload: w.id, ms: [], skipped: why });
+        if (w.group === group && !reported.has(w.id) && (!w.part || reported.has(w.part.of)))
+          report({ workload: w.id, ms: [], skipped: why });
     }
   }
 }

@@ -1,10 +1,20 @@
 // Writes BENCHMARKS.md from the results: the machine, one table per workload group (engine ×
-// workload, median [min–max]), nabla's best against each peer, matmul as a fraction of the
-// measured SIMD peak, the headline ratios, and every skip and caveat with its reason.
+// workload, median [min–max]), where a training step's time goes (its parts, matrix products and
+// the rest), nabla's best against each peer, matmul as a fraction of the measured SIMD peak, the
+// headline ratios, and every skip and caveat with its reason.
 import { ENGINES, engine } from "./catalog.js";
 import type { Machine } from "./machine.js";
 import type { Cell, Results } from "./summary.js";
-import { GROUPS, WORKLOADS, workload, type Group } from "./workloads.js";
+import {
+  GROUPS,
+  SPLIT_STEPS,
+  STEP_PARTS,
+  WORKLOADS,
+  partId,
+  workload,
+  type Group,
+  type SplitStep,
+} from "./workloads.js";
 
 export interface Meta {
   command: string;
@@ -42,7 +52,9 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function groupTable(r: Results, group: Group): string {
-  const ids = WORKLOADS.filter((w) => w.group === group && r.cells.some((c) => c.workload === w.id));
+  const ids = WORKLOADS.filter(
+    (w) => w.group === group && !w.part && r.cells.some((c) => c.workload === w.id),
+  );
   const engines = ENGINES.filter((e) =>
     ids.some((w) => r.cells.some((c) => c.engine === e.id && c.workload === w.id)),
   );
@@ -78,7 +90,7 @@ const PEER_COLUMNS: { title: string; ids: string[] }[] = [
 function ratioTable(r: Results): string {
   const has = (id: string) => r.cells.some((c) => c.engine === id && !c.skipped);
   const cols = PEER_COLUMNS.filter((col) => col.ids.some(has));
-  const rows = WORKLOADS.filter((w) => w.group !== "peak" && r.nablaBest(w.id)).map((w) => {
+  const rows = WORKLOADS.filter((w) => w.group !== "peak" && !w.part && r.nablaBest(w.id)).map((w) => {
     const ours = r.nablaBest(w.id)!;
     const vs = (id: string) => r.speedup(ours, r.get(id, w.id));
     return [
@@ -119,6 +131,60 @@ function peakTable(r: Results): string {
     ([e, p]) => `${label(e)} / ${workload(p).title} (${fmt(r.get("wasm-peak", p)!.max)})`,
   );
   return table(["matmul", ...head], rows);
+}
+
+const NABLA_IDS = ENGINES.filter((e) => e.family === "nabla").map((e) => e.id);
+const TORCH_IDS = ENGINES.filter((e) => e.family === "torch").map((e) => e.id);
+const STEP_TITLES: Record<SplitStep, string> = { mlp: "MLP", "gpt-train": "Char GPT" };
+
+/** A step's milliseconds outside matrix products (total − matrix products, from the medians), or null. */
+function rest(r: Results, engineId: string, step: SplitStep): number | null {
+  const total = r.get(engineId, partId(step, "total"));
+  const mm = r.get(engineId, partId(step, "matmul"));
+  return total && mm ? total.median - mm.median : null;
+}
+
+/** Of some engines, the one that spends least outside matrix products on a step, or undefined. */
+function leanest(r: Results, engineIds: string[], step: SplitStep): { id: string; ms: number } | undefined {
+  return engineIds
+    .map((id) => ({ id, ms: rest(r, id, step) }))
+    .filter((x): x is { id: string; ms: number } => x.ms !== null)
+    .reduce<{ id: string; ms: number } | undefined>((a, x) => (!a || x.ms < a.ms ? x : a), undefined);
+}
+
+/** One step's parts per engine that reported any (ms per step), the fastest per column in bold. */
+function splitTable(r: Results, step: SplitStep): string {
+  const engines = ENGINES.filter((e) =>
+    STEP_PARTS.some((p) => r.cells.some((c) => c.engine === e.id && c.workload === partId(step, p))),
+  );
+  const ids = engines.map((e) => e.id);
+  const least = leanest(r, ids, step);
+  const rows = engines.map((e) => {
+    const parts = STEP_PARTS.map((p) => {
+      const c = r.get(e.id, partId(step, p));
+      return c && c === r.fastest(ids, partId(step, p)) ? `**${cellText(c)}**` : cellText(c);
+    });
+    const ms = rest(r, e.id, step);
+    const total = r.get(e.id, partId(step, "total"));
+    const text = ms === null ? "—" : `${fmt(ms)} (${pct(ms / total!.median)})`;
+    return [e.label, ...parts, least?.id === e.id ? `**${text}**` : text];
+  });
+  const head = ["forward", "backward", "optimizer", "total", "matrix products"];
+  return table(["engine", ...head, "everything else (share of the step)"], rows);
+}
+
+function splitSection(r: Results): string[] {
+  const steps = SPLIT_STEPS.filter((s) => r.cells.some((c) => workload(c.workload).part?.of === s));
+  if (steps.length === 0) return [];
+  return [
+    "## Where a training step's time goes",
+    "",
+    "Milliseconds per training step, median [min–max]. *Forward* (model and loss), *backward* and *optimizer* (zeroGrad, gradient clipping, step) are timed between the parts of the step's own repetitions, and *total* is the whole step (it also reads the loss, so the parts' medians come to a little less); the medians come from the same repetitions but need not add up exactly.",
+    "*Matrix products* is the time inside matrix-product kernels over the whole step, from a separate instrumented pass so that the other columns run undisturbed: for nabla, the current backend's `matmul` kernel (every Linear layer, attention product and their gradients go through it) wrapped in a timer; for PyTorch, the self CPU time of its matrix-product ops (`aten::mm`, `aten::addmm`, `aten::bmm` appear; `aten::baddbmm`, `aten::mv` and the like would count too) under `torch.autograd.profiler.profile()`, one profile per step, backward's included. Self time leaves out the ops a product calls itself (`aten::addmm`'s bias copy) and the composites that only dispatch (`aten::matmul`, `aten::linear`).",
+    "*Everything else* is total − matrix products (from the medians): elementwise work, reductions, the optimizer, autograd's bookkeeping and memory management: the part of the step that a faster matrix-product kernel (AVX-512 BLAS, say) would not shorten.",
+    "",
+    ...steps.flatMap((s) => [`### ${workload(s).title}`, "", splitTable(r, s), ""]),
+  ];
 }
 
 function headlines(r: Results): string[] {
@@ -162,6 +228,18 @@ function headlines(r: Results): string[] {
       parts.push(`${ratio(r.speedup(ours, pt))} PyTorch's best (${label(pt.engine)}, ${fmt(pt.median)})`);
     lines.push(`${w.title}: ${parts.join("; ")}.`);
   }
+  for (const step of SPLIT_STEPS) {
+    const ours = leanest(r, NABLA_IDS, step);
+    const pt = leanest(r, TORCH_IDS, step);
+    if (!ours) continue;
+    const mm = (id: string) => fmt(r.get(id, partId(step, "matmul"))!.median);
+    const vs = pt
+      ? ` against PyTorch's best (${label(pt.id)}) ${fmt(pt.ms)} ms, so nabla is ${ratio(pt.ms / ours.ms)} as fast there; matrix products take ${mm(ours.id)} and ${mm(pt.id)} ms`
+      : "";
+    lines.push(
+      `${STEP_TITLES[step]} training step outside matrix products (total − matrix products): nabla's best (${label(ours.id)}) ${fmt(ours.ms)} ms per step${vs}.`,
+    );
+  }
   const moons = r.get("nabla-micrograd", "moons");
   if (moons) {
     const vs = ["micrograd-py", "micrograd-py-nogc"]
@@ -195,7 +273,7 @@ function threadNotes(r: Results, m: Machine): string[] {
     ["torch-1t", "torch-2t", () => true, m.torchBlas === "generic" ? "its matrix products run in the single-threaded reference BLAS, so only its oneDNN convolutions can use a second thread" : busy], // prettier-ignore
   ];
   for (const [one, two, applies, why] of pairs) {
-    const low = WORKLOADS.filter((w) => applies(w.id))
+    const low = WORKLOADS.filter((w) => !w.part && applies(w.id))
       .map((w) => ({ w, x: r.speedup(r.get(two, w.id), r.get(one, w.id)) }))
       .filter((g) => g.x !== null && g.x < 1.3);
     if (low.length === 0) continue;
@@ -276,6 +354,7 @@ export function markdown(r: Results, meta: Meta): string {
     ...headlines(r),
     "",
     ...sections.flatMap((g) => [`## ${titles[g]}`, "", groupTable(r, g), ""]),
+    ...splitSection(r),
     "## nabla's best against each peer",
     "",
     "How many times as fast nabla's best engine is (medians; above 1× nabla is faster, below it is slower).",

@@ -16,10 +16,13 @@ export interface Outcome {
   note?: string;
 }
 
-/** The workloads a group holds in this pass (the quick pass leaves matmul 2048 out). */
+/**
+ * The workloads a group holds in this pass (the quick pass leaves matmul 2048 out), less the parts
+ * of training steps: engines that split a step report them, and the others need not.
+ */
 export function groupWorkloads(group: Group, quick: boolean): string[] {
   const sizes = matmulSizes(quick);
-  return WORKLOADS.filter((w) => w.group === group)
+  return WORKLOADS.filter((w) => w.group === group && !w.part)
     .filter((w) => w.group !== "matmul" || sizes.includes(Number(w.id.slice("matmul-".length))))
     .map((w) => w.id);
 }

@@ -13,6 +13,8 @@ export interface Workload {
   higherIsBetter: boolean;
   /** the figure for one repetition that took `ms` milliseconds */
   figure: (ms: number) => number;
+  /** set on a part of a training step (ms per step), reported beside the step itself */
+  part?: { of: SplitStep; part: StepPart };
 }
 
 export const MATMUL_SIZES = [128, 256, 512, 1024, 2048] as const;
@@ -41,6 +43,19 @@ export const GPT = {
   /** sampling: one prompt token, then this many new ones with the KV cache */
   sampleTokens: 63,
 } as const;
+
+/** The training steps whose time the suite splits into parts (see STEP_PARTS). */
+export const SPLIT_STEPS = ["mlp", "gpt-train"] as const;
+export type SplitStep = (typeof SPLIT_STEPS)[number];
+
+/**
+ * The parts of a split training step, each in ms per step: forward (with the loss), backward,
+ * optimizer (zeroGrad, clipping, step) and the whole step, timed in the step's own repetitions;
+ * matmul, the time inside matrix-product kernels, from a separate instrumented pass (splitReps).
+ */
+export const STEP_PARTS = ["forward", "backward", "optimizer", "total", "matmul"] as const;
+export type StepPart = (typeof STEP_PARTS)[number];
+export const partId = (step: SplitStep, part: StepPart): string => `${step}:${part}`;
 
 /** Scalar engine: micrograd's moons demo, MLP(2, [16, 16, 1]) on 100 points; ms per step. */
 export const MOONS = { steps: 100, quickSteps: 20, pythonSteps: 10, pythonQuickSteps: 5 } as const;
@@ -103,6 +118,17 @@ export const WORKLOADS: readonly Workload[] = [
     higherIsBetter: true,
     figure: rate(GPT.sampleTokens),
   },
+  ...SPLIT_STEPS.flatMap((of) =>
+    STEP_PARTS.map((part): Workload => ({
+      id: partId(of, part),
+      group: of === "mlp" ? "mlp" : "gpt",
+      title: `${of === "mlp" ? "MLP" : "char GPT"} training step, ${part === "matmul" ? "matrix products" : part}`,
+      unit: "ms",
+      higherIsBetter: false,
+      figure: (ms) => ms,
+      part: { of, part },
+    })),
+  ),
   {
     id: "moons",
     group: "moons",
@@ -143,11 +169,26 @@ export function repsFor(quick: boolean): Reps {
 }
 export const passes = (quick: boolean): number => (quick ? 1 : 2);
 
+/**
+ * Repetitions of the instrumented pass that times the matrix products inside a training step:
+ * the step is warm by then and the figure is a share of it, so three repetitions and half the
+ * budget suffice (that pass adds a fraction, not a double, of the group's time).
+ */
+export const splitReps = (r: Reps): Reps => ({
+  ...r,
+  warmup: 1,
+  minReps: 3,
+  budgetMs: r.budgetMs / 2,
+  capMs: r.capMs / 2,
+});
+
 /** What the runner tells an engine process (as JSON in argv). */
 export interface Spec {
   groups: Group[];
   quick: boolean;
   reps: Reps;
+  /** repetitions of the instrumented pass that times matrix products in a training step */
+  splitReps: Reps;
   /** how many processes measure this engine and group (their repetitions are pooled) */
   passes: number;
   /** vocabulary size of the character GPT (the default corpus's characters) */

@@ -1,14 +1,15 @@
 // Engine process for nabla's tensor library: runs the requested workload groups on one backend
 // variant through the public API and reports the times. Variants: "reference", "wasm" (plain
 // SIMD128), "wasm-relaxed" (relaxed-SIMD FMA), "wasm-2t" (plain SIMD128 with threads: 2, which
-// splits large matmuls' rows over a Node worker thread on the shared heap).
+// splits large matmuls' rows over a Node worker thread on the shared heap). The training steps
+// (mlp, gpt-train) are also reported in parts: forward, backward, optimizer, and matrix products.
 //   node --import tsx bench/suite/engines/nabla.ts --spec '<Spec JSON>'
 import * as nb from "../../../src/index.js";
 import * as nn from "../../../src/nn/index.js";
 import * as optim from "../../../src/optim/index.js";
 import { GPT as GPTModel, defaultGPTConfig, generate } from "../../../src/models/gpt.js";
-import { readSpec, report, reps, runGroups, time } from "../measure.js";
-import { CONV_LAYERS, GPT, MLP, matmulSizes, type Spec } from "../workloads.js";
+import { laps, readSpec, report, reps, runGroups, time } from "../measure.js";
+import { CONV_LAYERS, GPT, MLP, matmulSizes, partId, type Spec, type SplitStep } from "../workloads.js";
 
 /**
  * Registers and selects the backend variant; throws (the runner prints why) when it cannot run
@@ -30,6 +31,52 @@ async function selectBackend(variant: string): Promise<() => Promise<void>> {
   nb.registerBackend(backend);
   nb.setBackend(variant);
   return () => backend.setThreads(1);
+}
+
+type Part = "forward" | "backward" | "optimizer";
+/** A training step that ends each of its parts with `lap(part)` and returns the loss. */
+type Step = (lap: (part: Part) => void) => number;
+
+/**
+ * Milliseconds per step spent inside the current backend's matmul kernel, the one kernel behind
+ * every matrix product here (Linear layers, attention's batched products and their gradients):
+ * a pass of its own with the kernel wrapped in a timer, so the step's own repetitions run bare.
+ */
+async function matmulPerStep(step: () => unknown, spec: Spec): Promise<number[]> {
+  const be = nb.getBackend();
+  const own = Object.hasOwn(be, "matmul");
+  const kernel = be.matmul;
+  let spent = 0;
+  be.matmul = (a, b, out) => {
+    const t = performance.now();
+    kernel.call(be, a, b, out);
+    spent += performance.now() - t;
+  };
+  try {
+    const perStep: number[] = [];
+    const run = () => {
+      spent = 0;
+      step();
+      perStep.push(spent);
+    };
+    return perStep.slice(-(await time(run, spec.splitReps)).length);
+  } finally {
+    if (own) be.matmul = kernel;
+    else Reflect.deleteProperty(be, "matmul"); // the prototype's method shows through again
+  }
+}
+
+/** Times a training step and reports it, its parts (from the same repetitions) and its matrix products. */
+async function timeStep(id: SplitStep, step: Step, spec: Spec): Promise<void> {
+  const clock = laps<Part>(["forward", "backward", "optimizer"]);
+  const ms = await time(() => {
+    clock.start();
+    return step(clock.lap);
+  }, reps(spec));
+  report({ workload: id, ms });
+  for (const [part, xs] of clock.last(ms.length)) report({ workload: partId(id, part), ms: xs });
+  report({ workload: partId(id, "total"), ms });
+  report({ workload: partId(id, "matmul"), ms: await matmulPerStep(() => step(() => {}), spec) });
 }
 
 async function matmul(spec: Spec): Promise<void> {
@@ -73,14 +120,18 @@ async function mlp(spec: Spec): Promise<void> {
   const g = new nb.Generator(2);
   const x = nb.rand([MLP.batch, d0], { generator: g });
   const y = nb.randint(0, d3, [MLP.batch], { generator: g });
-  const step = () => {
+  const step: Step = (lap) => {
     opt.zeroGrad();
+    lap("optimizer");
     const loss = nn.functional.crossEntropy(model.forward(x), y);
+    lap("forward");
     loss.backward();
+    lap("backward");
     opt.step();
+    lap("optimizer");
     return loss.item();
   };
-  report({ workload: "mlp", ms: await time(step, reps(spec)) });
+  await timeStep("mlp", step, spec);
 }
 
 async function gpt(spec: Spec): Promise<void> {
@@ -100,15 +151,19 @@ async function gpt(spec: Spec): Promise<void> {
   const g = new nb.Generator(3);
   const x = nb.randint(0, spec.vocab, [B, T], { generator: g });
   const y = nb.randint(0, spec.vocab, [B, T], { generator: g });
-  const step = () => {
+  const step: Step = (lap) => {
     const { loss } = model.forward(x, { targets: y });
+    lap("forward");
     opt.zeroGrad();
+    lap("optimizer");
     loss!.backward();
+    lap("backward");
     optim.clipGradNorm_(params, GPT.gradClip);
     opt.step();
+    lap("optimizer");
     return loss!.item();
   };
-  report({ workload: "gpt-train", ms: await time(step, reps(spec)) });
+  await timeStep("gpt-train", step, spec);
   const sample = () =>
     generate(model, [0], { maxNewTokens: GPT.sampleTokens, temperature: 1, generator: g, useCache: true });
   report({ workload: "gpt-sample", ms: await time(sample, reps(spec)) });

@@ -1,7 +1,10 @@
 """Engine process for PyTorch (Debian's python3-torch, run by /usr/bin/python3): the suite's
 workloads written as PyTorch code would be, on `variant` CPU threads. Timing follows
 bench/suite/measure.ts (warm-up, repetitions within a budget and a cap); one line per workload,
-"@@report {json}", as the TypeScript engines print.
+"@@report {json}", as the TypeScript engines print. The training steps (mlp, gpt-train) are also
+reported in parts, as bench/suite/engines/nabla.ts reports them: forward (with the loss), backward,
+optimizer (zero_grad, clipping, step) and the whole step from the step's own repetitions, and the
+time inside matrix products from a separate pass under torch.autograd.profiler (see matmul_per_step).
 
     /usr/bin/python3 bench/suite/engines/torch_bench.py --spec '<Spec JSON>'
 """
@@ -62,6 +65,78 @@ def timed(fn, r):
     return ms
 
 
+class Laps:
+    """Splits each call of a step into parts, as laps() in bench/suite/measure.ts does."""
+
+    def __init__(self, parts):
+        self.parts, self.calls, self.t = parts, [], 0.0
+
+    def start(self):
+        self.calls.append(dict.fromkeys(self.parts, 0.0))
+        self.t = time.perf_counter()
+
+    def lap(self, part):
+        now = time.perf_counter()
+        self.calls[-1][part] += (now - self.t) * 1000
+        self.t = now
+
+    def last(self, n):
+        """Per part, its ms in each of the last n calls (timed()'s warm-ups come first)."""
+        return [(p, [c[p] for c in self.calls[-n:]]) for p in self.parts]
+
+
+# The ops that run matrix products on the CPU (their self time is the BLAS call; aten::addmm's
+# bias copy is a child op, aten::copy_, and so not counted) and the composites that only dispatch
+# to them (aten::matmul, aten::linear: their self time is bookkeeping, not counted either).
+# Steps here show aten::mm, aten::addmm and aten::bmm; the rest are listed for other shapes.
+MATMUL_OPS = {"aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm", "aten::addbmm", "aten::mv"}
+MATMUL_OPS |= {"aten::addmv", "aten::dot", "aten::vdot", "aten::_addmm_activation"}
+MATMUL_COMPOSITES = {"aten::matmul", "aten::linear", "aten::einsum", "aten::tensordot", "aten::bilinear"}
+
+
+def matmul_per_step(step, r):
+    """Milliseconds per step inside matrix-product ops: each repetition of a separate pass runs
+    under torch.autograd.profiler.profile() (the step's own repetitions run without it) and sums
+    the self CPU time of the MATMUL_OPS events, backward's included (the autograd engine runs CPU
+    work on the calling thread). Also returns a note naming any other matrix-looking op that took
+    at least 1% of a step, which would be left out of the figure."""
+    per_step, others = [], {}
+
+    def profiled():
+        with torch.autograd.profiler.profile() as prof:
+            step()
+        events = prof.function_events
+        total = sum(e.self_cpu_time_total for e in events) or 1.0
+        spent = 0.0
+        for e in events:
+            if e.name in MATMUL_OPS:
+                spent += e.self_cpu_time_total
+            elif e.name.startswith("aten::") and "mm" in e.name and e.name not in MATMUL_COMPOSITES:
+                others[e.name] = max(others.get(e.name, 0.0), e.self_cpu_time_total / total)
+        per_step.append(spent / 1000)  # µs → ms
+
+    n = len(timed(profiled, r))
+    seen = sorted(name for name, share in others.items() if share >= 0.01)
+    return per_step[-n:], (f"not counted as matrix products: {', '.join(seen)}" if seen else None)
+
+
+def time_step(workload, step, spec):
+    """Times a training step; reports it, its parts (same repetitions) and its matrix products."""
+    clock = Laps(["forward", "backward", "optimizer"])
+
+    def run():
+        clock.start()
+        step(clock.lap)
+
+    ms = timed(run, spec["reps"])
+    report(workload, ms)
+    for part, xs in clock.last(len(ms)):
+        report(f"{workload}:{part}", xs)
+    report(f"{workload}:total", ms)
+    mm, note = matmul_per_step(lambda: step(lambda part: None), spec.get("splitReps", spec["reps"]))
+    report(f"{workload}:matmul", mm, note=note)
+
+
 def matmul(spec):
     g = torch.Generator().manual_seed(0)
     for n in [s for s in MATMUL_SIZES if not spec["quick"] or s <= 1024]:
@@ -95,14 +170,18 @@ def mlp(spec):
     x = torch.rand(MLP_BATCH, d[0])
     y = torch.randint(0, d[3], (MLP_BATCH,))
 
-    def step():
+    def step(lap):
         opt.zero_grad()
+        lap("optimizer")
         loss = F.cross_entropy(model(x), y)
+        lap("forward")
         loss.backward()
+        lap("backward")
         opt.step()
+        lap("optimizer")
         return loss.item()
 
-    report("mlp", timed(step, spec["reps"]))
+    time_step("mlp", step, spec)
 
 
 class Attention(nn.Module):
@@ -180,15 +259,19 @@ def gpt(spec):
     x = torch.randint(0, vocab, (GPT_BATCH, T))
     y = torch.randint(0, vocab, (GPT_BATCH, T))
 
-    def step():
+    def step(lap):
         _, loss = model(x, y)
+        lap("forward")
         opt.zero_grad(set_to_none=True)
+        lap("optimizer")
         loss.backward()
+        lap("backward")
         torch.nn.utils.clip_grad_norm_(model.parameters(), GPT_CLIP)
         opt.step()
+        lap("optimizer")
         return loss.item()
 
-    report("gpt-train", timed(step, spec["reps"]))
+    time_step("gpt-train", step, spec)
 
     @torch.no_grad()
     def sample():
