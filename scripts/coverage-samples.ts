@@ -153,6 +153,9 @@ export const NOT_OPS: Record<string, string> = {
   ),
   ...why("constructor shape dtype ndim device size numel dim stride isContiguous", "tensor metadata"),
   data: "asynchronous read; dataSync is the op that is run",
-  ...why("scope keep dispose isDisposed array", "memory lifetime (test/backend/wasm-residency.test.ts)"),
+  ...why(
+    "scope keep keepAll unscoped dispose isDisposed array",
+    "memory lifetime (test/backend/wasm-residency.test.ts)",
+  ),
   ...why("align checkIndexTensor withIndexErrors", "internal helper exported by its family file"),
 };

@@ -23,4 +23,4 @@ export * from "./tensor/einsum.js";
 export * from "./tensor/function.js";
 export * from "./tensor/gradcheck.js";
 export * from "./tensor/inplace.js";
-export { scope, keep } from "./tensor/scope.js";
+export { scope, keep, keepAll, unscoped } from "./tensor/scope.js";

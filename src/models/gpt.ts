@@ -128,8 +128,11 @@ export class CausalSelfAttention extends nn.Module {
         k = nb.cat([cache.k, k], 2);
         v = nb.cat([cache.v, v], 2);
       }
-      cache.k = k;
-      cache.v = v;
+      // the cache outlives this call's scope (GPT.forward); what it held before is garbage now
+      cache.k?.dispose();
+      cache.v?.dispose();
+      cache.k = nb.keep(k);
+      cache.v = nb.keep(v);
     }
     const S = k.shape[2]!; // keys: the S − T cached positions, then these T
     const { output, weights } = nn.attention(q, k, v, {
@@ -265,13 +268,20 @@ export class GPT extends nn.Module {
       );
     if (opts.cache && opts.cache.length !== cfg.nLayer)
       throw new nb.NablaError(`GPT: the cache has ${opts.cache.length} layers, the model ${cfg.nLayer}`);
+    // the intermediates are disposed as the scope closes: those backward needs stay (the graph
+    // holds them) until backward has run, the others go at once, so memory is reused at once
+    return nb.scope(() => this.run(idx, opts, offset, T));
+  }
+
+  private run(idx: nb.Tensor, opts: GPTForwardOptions, offset: number, T: number): GPTOutput {
+    const cfg = this.config;
     let x = this.wte.forward(idx); // (B, T, C)
     if (this.wpe) x = x.add(this.wpe.forward(nb.arange(offset, offset + T)));
     x = this.drop.forward(x);
     let layer = 0;
     for (const block of this.h) {
       const l = layer++;
-      const keep = opts.attention ? (w: nb.Tensor) => void (opts.attention![l] = [w]) : undefined;
+      const keep = opts.attention ? (w: nb.Tensor) => void (opts.attention![l] = [nb.keep(w)]) : undefined;
       x = block.forward(x, opts.cache?.[l] ?? null, offset, keep);
     }
     x = this.lnF.forward(x);

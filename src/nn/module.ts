@@ -54,13 +54,18 @@ export abstract class Module {
       enumerable: false,
       value: (...args: unknown[]) => {
         const hooks = this[HOOKS];
+        if (!hooks.pre.length && !hooks.post.length) return inner.apply(this, args);
+        // hooks are user code: what they see and make must outlive any scope this call runs in
+        // (a model's forward may run in nb.scope), since they may keep it
+        nb.keepAll(args);
         for (const h of [...hooks.pre]) {
-          const r = h(this, args);
+          const r = nb.unscoped(() => h(this, args));
           if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
         }
         let out = inner.apply(this, args);
+        nb.keepAll(out);
         for (const h of [...hooks.post]) {
-          const r = h(this, args, out);
+          const r = nb.unscoped(() => h(this, args, out));
           if (r !== undefined && r !== null) out = r;
         }
         return out;

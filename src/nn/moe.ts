@@ -85,7 +85,7 @@ export class MixtureOfExperts extends Module {
       .to(probs.dtype)
       .sum(0)
       .div(T * this.topK);
-    this.auxLoss = f.mul(probs.mean(0)).sum().mul(E);
+    this.auxLoss = nb.keep(f.mul(probs.mean(0)).sum().mul(E)); // kept on the module past any scope
     return out.reshape(shape);
   }
 }

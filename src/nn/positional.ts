@@ -70,8 +70,9 @@ export class RotaryEmbedding extends Module {
           s[p * this.dim + i] = s[p * this.dim + i + half] = Math.sin(a);
         }
       this.cache = {
-        cos: nb.fromArray(c, [len, this.dim], { dtype }),
-        sin: nb.fromArray(s, [len, this.dim], { dtype }),
+        // kept: a module's cache outlives the scope of the forward that made it (see nb.scope)
+        cos: nb.keep(nb.fromArray(c, [len, this.dim], { dtype })),
+        sin: nb.keep(nb.fromArray(s, [len, this.dim], { dtype })),
         len,
       };
     }

@@ -12,12 +12,33 @@ export interface Disposable {
   readonly requiresGrad: boolean;
 }
 
-const open: Disposable[][] = [];
+/** The open scopes, innermost last; null marks code that runs outside them (see `unscoped`). */
+const open: (Disposable[] | null)[] = [];
 const kept = new WeakSet<Disposable>();
 
 /** Called by every new tensor: the innermost open scope will dispose it. */
 export function track(t: Disposable): void {
-  if (open.length) open[open.length - 1]!.push(t);
+  if (open.length) open[open.length - 1]?.push(t);
+}
+
+/**
+ * Runs fn outside every open scope: what it creates is never disposed by them (for user code the
+ * library calls from inside a scope, such as module hooks).
+ */
+export function unscoped<T>(fn: () => T): T {
+  open.push(null);
+  try {
+    return fn();
+  } finally {
+    open.pop();
+  }
+}
+
+/** Keeps every tensor in value (a tensor, or arrays, Maps, Sets and plain objects of them). */
+export function keepAll(value: unknown): void {
+  const found = new Set<unknown>();
+  results(value, found);
+  for (const v of found) if (v !== null && typeof v === "object" && "dispose" in v) kept.add(v as Disposable);
 }
 
 /** Exempts t from every scope's disposal (for tensors kept beyond the scope, as state). */
@@ -52,7 +73,7 @@ export function scope<T>(fn: () => T): T {
     open.pop();
     const returned = new Set<unknown>();
     if (ok) results(result, returned);
-    const outer = open[open.length - 1];
+    const outer = open[open.length - 1] ?? null;
     for (const t of made) {
       if (kept.has(t) || (t.isLeaf && t.requiresGrad)) continue;
       if (returned.has(t)) outer?.push(t);

@@ -197,3 +197,32 @@ test("nb.scope disposes what it made and did not return; nb.keep, parameters and
   );
   assert.ok(made!.isDisposed, "a throwing scope still disposes");
 });
+
+test("GPT.forward frees its intermediates itself, and what hooks keep survives", async () => {
+  const { GPT, defaultGPTConfig } = await import("../../src/models/gpt.js");
+  await onWasm({ maxMemoryMiB: 256, residentMiB: 256 }, (wb) => {
+    nb.manualSeed(0);
+    const model = new GPT(defaultGPTConfig({ vocabSize: 11, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 16 }));
+    const seen: nb.Tensor[] = [];
+    model.h.at(0).registerForwardHook((_m, _args, out) => {
+      seen.push(out as nb.Tensor, (out as nb.Tensor).detach().mul(2));
+    });
+    const x = nb.randint(0, 11, [3, 8]);
+    const step = () => {
+      model.zeroGrad({ setToNone: false });
+      const { loss } = model.forward(x, { targets: x });
+      loss!.backward();
+      return loss!.item();
+    };
+    step();
+    step();
+    const used = wb.heap.stats().usedBytes;
+    for (let i = 0; i < 5; i++) step();
+    // only the hook's captures (two per step) and each step's logits and loss stay allocated
+    const perStep = (wb.heap.stats().usedBytes - used) / 5;
+    assert.ok(perStep < 8192, `${perStep} bytes per step stay allocated`);
+    assert.equal(seen.length, 14);
+    for (const t of seen) assert.ok(!t.isDisposed && Number.isFinite(t.sum().item()));
+    assert.equal(wb.residency.moved.out, 0);
+  });
+});
