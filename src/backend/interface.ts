@@ -134,8 +134,11 @@ export interface Backend {
   /** Whether this backend runs `kernel` (optionally a specific sub-op) for `dtype`. */
   supports(kernel: KernelName, dtype: DType, op?: string): boolean;
 
-  /** A zero-filled buffer of `size` elements. */
-  alloc(dtype: DType, size: number): Buf;
+  /**
+   * A zero-filled buffer of `size` elements; with `overwritten` the caller promises to write every
+   * element before reading any (a kernel's output), so the backend may skip the zeroing.
+   */
+  alloc(dtype: DType, size: number, overwritten?: boolean): Buf;
   free(buf: Buf): void;
   write(buf: Buf, data: ArrayLike<number>, offset?: number): void;
   read(buf: Buf): Promise<TypedArray>;

@@ -26,7 +26,7 @@ export function expandTo(a: NdArray, shape: Shape, op = "expand"): NdArray {
 }
 
 export function unary(op: UnaryOp, x: NdArray, outDtype: DType = x.dtype): NdArray {
-  const out = empty(x.shape, outDtype, x.backend);
+  const out = empty(x.shape, outDtype, x.backend, true);
   kernel(x.backend, "unary", x.dtype, op, op).unary(op, x, out);
   return out;
 }
@@ -37,7 +37,7 @@ export function binary(op: BinaryOp, a: NdArray, b: NdArray, opName: string = op
   const dt = promote(a.dtype, b.dtype);
   const aa = expandTo(a.dtype === dt ? a : cast(a, dt), shape);
   const bb = expandTo(b.dtype === dt ? b : cast(b, dt), shape);
-  const out = empty(shape, BOOL_OUTPUT_OPS.has(op) ? "bool" : dt, a.backend);
+  const out = empty(shape, BOOL_OUTPUT_OPS.has(op) ? "bool" : dt, a.backend, true);
   kernel(a.backend, "binary", dt, opName, op).binary(op, aa, bb, out);
   return out;
 }
@@ -45,7 +45,7 @@ export function binary(op: BinaryOp, a: NdArray, b: NdArray, opName: string = op
 export function where(cond: NdArray, a: NdArray, b: NdArray): NdArray {
   const shape = broadcastShapes("where", cond.shape, a.shape, b.shape);
   const dt = promote(a.dtype, b.dtype);
-  const out = empty(shape, dt, a.backend);
+  const out = empty(shape, dt, a.backend, true);
   const c = cond.dtype === "bool" ? cond : binary("ne", cond, scalar(0, cond.dtype, cond));
   kernel(a.backend, "where", dt, "where").where(
     expandTo(c, shape),
@@ -181,7 +181,8 @@ export function bmm(a: NdArray, b: NdArray): NdArray {
   const dt = promote(a.dtype, b.dtype);
   const aa = a.dtype === dt ? a : cast(a, dt);
   const bb = b.dtype === dt ? b : cast(b, dt);
-  const out = empty([a.shape[0]!, a.shape[1]!, b.shape[2]!], dt, a.backend);
+  // every output element is written, unless the products are empty sums (K = 0: zeros)
+  const out = empty([a.shape[0]!, a.shape[1]!, b.shape[2]!], dt, a.backend, a.shape[2]! > 0);
   kernel(a.backend, "matmul", dt, "matmul").matmul(aa, bb, out);
   return out;
 }

@@ -74,9 +74,17 @@ export function allocationsDuring<T>(fn: () => T): [T, Map<Buf, NdArray>] {
   }
 }
 
-/** A fresh zero-filled contiguous array. */
-export function empty(shape: Shape, dtype: DType, backend: Backend = getBackend()): NdArray {
-  const buf = backend.alloc(dtype, sizeOf(shape));
+/**
+ * A fresh zero-filled contiguous array; `overwritten` (for a kernel's output, which writes every
+ * element) lets the backend skip the zeroing.
+ */
+export function empty(
+  shape: Shape,
+  dtype: DType,
+  backend: Backend = getBackend(),
+  overwritten = false,
+): NdArray {
+  const buf = backend.alloc(dtype, sizeOf(shape), overwritten);
   const a = new NdArray(backend, buf, dtype, [...shape], contiguousStrides(shape), 0);
   allocating?.set(buf, a);
   return a;
@@ -146,7 +154,7 @@ export function contiguous(a: NdArray): NdArray {
 
 /** A fresh contiguous copy in `dtype`. */
 export function cast(a: NdArray, dtype: DType): NdArray {
-  const out = empty(a.shape, dtype, a.backend);
+  const out = empty(a.shape, dtype, a.backend, true);
   kernel(a.backend, "copy", dtype, "to").copy(a, out);
   return out;
 }

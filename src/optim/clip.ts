@@ -14,7 +14,7 @@ function clipNorm(params: Iterable<nb.Tensor>, maxNorm: number, normType: number
   if (normType === Infinity) total = Math.max(...grads.map((g) => g.abs().amax().item()));
   else {
     let s = 0;
-    for (const g of grads) s += g.abs().pow(normType).sum().item();
+    for (const g of grads) s += (normType === 2 ? g.mul(g) : g.abs().pow(normType)).sum().item();
     total = Math.pow(s, 1 / normType);
   }
   const coef = maxNorm / (total + 1e-6);

@@ -111,9 +111,9 @@ export class WasmBackend implements Backend {
     return NATIVE[kernel].includes(dtype);
   }
 
-  alloc(dtype: DType, size: number): Buf {
+  alloc(dtype: DType, size: number, overwritten = false): Buf {
     const buf = new WasmBuf(dtype, size, this);
-    buf.slot = this.residency.create(buf, size * WIDTH[dtype], `${dtype}[${size}]`);
+    buf.slot = this.residency.create(buf, size * WIDTH[dtype], `${dtype}[${size}]`, !overwritten);
     return buf;
   }
   free(buf: Buf): void {

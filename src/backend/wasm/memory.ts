@@ -80,17 +80,18 @@ export class Heap {
   }
 
   /**
-   * A zero-filled block of at least `bytes` bytes; returns its address and its size (what
-   * `release` needs back). `what` describes the request for the out-of-memory message.
+   * A block of at least `bytes` bytes, zero-filled unless `zero` is false (the caller overwrites
+   * it); returns its address and its size (what `release` needs back). `what` describes the
+   * request for the out-of-memory message.
    */
-  alloc(bytes: number, what: string): { ptr: number; size: number } {
+  alloc(bytes: number, what: string, zero = true): { ptr: number; size: number } {
     const size = sizeClass(bytes);
     for (;;) {
-      const got = this.takeFree(size) ?? this.bump(size, Math.min(this.budget, this.maxBytes));
+      const got = this.takeFree(size, zero) ?? this.bump(size, Math.min(this.budget, this.maxBytes), zero);
       if (got) return got;
       if (!this.evictor || !this.evictor()) break;
     }
-    const got = this.bump(size, this.maxBytes);
+    const got = this.bump(size, this.maxBytes, zero);
     if (got) return got;
     const s = this.stats();
     throw new OutOfMemoryError(
@@ -139,25 +140,25 @@ export class Heap {
   }
 
   /** The smallest free block of at least `size` (exact sizes first), split when larger. */
-  private takeFree(size: number): { ptr: number; size: number } | null {
+  private takeFree(size: number, zero: boolean): { ptr: number; size: number } | null {
     let best = this.bySize.get(size)?.size ? size : Infinity;
     if (best === Infinity) for (const [s, set] of this.bySize) if (s > size && s < best && set.size) best = s;
     if (best === Infinity) return null;
     const ptr = this.bySize.get(best)!.values().next().value as number;
     this.unlink(ptr);
     if (best > size) this.link(ptr + size, best - size);
-    this.zero(ptr, size);
+    if (zero) this.zero(ptr, size);
     return { ptr, size };
   }
 
   /** A block from the top of the heap, growing the memory up to `limit`; null when it would pass it. */
-  private bump(size: number, limit: number): { ptr: number; size: number } | null {
+  private bump(size: number, limit: number, zero: boolean): { ptr: number; size: number } | null {
     const end = this.top + size;
     if (end > limit) return null;
     if (end > this.memory.buffer.byteLength && !this.grow(end, limit)) return null;
     const ptr = this.top;
     this.top = end;
-    if (ptr < this.dirtyTop) this.zero(ptr, Math.min(end, this.dirtyTop) - ptr);
+    if (zero && ptr < this.dirtyTop) this.zero(ptr, Math.min(end, this.dirtyTop) - ptr);
     return { ptr, size };
   }
 

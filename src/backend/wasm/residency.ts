@@ -41,10 +41,10 @@ export class Residency {
     heap.evictor = () => this.evictOldest();
   }
 
-  /** Places a new slot in the heap; `owner` is the object whose collection frees it. */
-  create(owner: object, bytes: number, what: string): Slot {
+  /** Places a new slot in the heap (zero-filled unless `zero` is false); `owner`'s collection frees it. */
+  create(owner: object, bytes: number, what: string, zero = true): Slot {
     const slot = new Slot(bytes);
-    const { ptr, size } = this.heap.alloc(bytes, what);
+    const { ptr, size } = this.heap.alloc(bytes, what, zero);
     this.settle(owner, slot, ptr, size);
     return slot;
   }
@@ -107,7 +107,7 @@ export class Residency {
 
   private bringBack(owner: object, slot: Slot): void {
     if (slot.freed) throw new Error(`wasm backend: a buffer was used after free() (${this.what(slot)})`);
-    const { ptr, size } = this.heap.alloc(slot.bytes, this.what(slot));
+    const { ptr, size } = this.heap.alloc(slot.bytes, this.what(slot), false);
     this.heap.u8.set(slot.store!, ptr);
     slot.store = null;
     this.settle(owner, slot, ptr, size);
