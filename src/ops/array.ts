@@ -42,6 +42,19 @@ export function binary(op: BinaryOp, a: NdArray, b: NdArray, opName: string = op
   return out;
 }
 
+/**
+ * a op b written into `out` (a, b broadcast to out's shape and of out's dtype; `out` may be `a`
+ * itself, element for element: each element is read before it is written).
+ */
+export function binaryInto(op: BinaryOp, a: NdArray, b: NdArray, out: NdArray): void {
+  kernel(out.backend, "binary", out.dtype, op, op).binary(
+    op,
+    expandTo(a, out.shape),
+    expandTo(b, out.shape),
+    out,
+  );
+}
+
 export function where(cond: NdArray, a: NdArray, b: NdArray): NdArray {
   const shape = broadcastShapes("where", cond.shape, a.shape, b.shape);
   const dt = promote(a.dtype, b.dtype);

@@ -1,8 +1,9 @@
 // In-place updates (PyTorch's trailing-underscore methods): the result is computed out of place,
 // then written into this tensor's own memory, so every view of it sees the change. As in PyTorch,
 // a leaf that requires grad may only be changed in place inside noGrad (optimizers, init).
-import { isGradEnabled } from "../autograd/grad-mode.js";
-import { copyInto } from "../ops/array.js";
+import { isAnomalyEnabled, isGradEnabled } from "../autograd/grad-mode.js";
+import type { BinaryOp } from "../backend/interface.js";
+import { binaryInto, copyInto, scalar } from "../ops/array.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { broadcastShapes, shapesEqual } from "../util/shape.js";
 import { defaultGenerator, type Generator } from "../util/rng.js";
@@ -29,13 +30,40 @@ function writeInto(op: string, t: Tensor, value: Tensor): Tensor {
 }
 
 /** Checks the operand against this tensor's shape before computing, so errors name the in-place op. */
-function binaryInPlace(op: string, t: Tensor, o: TensorLike, f: (a: Tensor) => Tensor): Tensor {
+function binaryInPlace(
+  op: string,
+  t: Tensor,
+  o: TensorLike,
+  f: (a: Tensor) => Tensor,
+  fast?: { kernel: BinaryOp; operand: () => TensorLike },
+): Tensor {
   if (o instanceof Tensor && !shapesEqual(broadcastShapes(op, o.shape, t.shape), t.shape))
     shapeError(
       op,
       `cannot write a result of shape ${fmtShape(broadcastShapes(op, o.shape, t.shape))} into a tensor of shape ${fmtShape(t.shape)}`,
     );
+  if (fast && writeDirectly(t, fast.kernel, fast.operand)) return t;
   return writeInto(op, t, f(t.detach()));
+}
+
+/**
+ * The common case of an optimizer's update — a floating-point leaf, outside autograd, updated by a
+ * same-dtype operand — has the kernel write straight into the tensor: the same values as computing
+ * out of place and copying, without the second pass and the temporary. False when it does not apply.
+ */
+function writeDirectly(t: Tensor, op: BinaryOp, operand: () => TensorLike): boolean {
+  if (t.dtype !== "float32" && t.dtype !== "float64") return false;
+  if (!t.isLeaf || (t.requiresGrad && isGradEnabled()) || isAnomalyEnabled() || !t.array.isContiguous)
+    return false;
+  const v = operand();
+  if (typeof v === "boolean") return false;
+  const b = v instanceof Tensor ? v.array : scalar(v, t.dtype, t.array);
+  if (b.dtype !== t.dtype || b.backend !== t.array.backend) return false;
+  // an operand overlapping the output in another layout would be read after it was written
+  if (b.buf === t.array.buf && (b.offset !== t.array.offset || b.strides.join() !== t.array.strides.join()))
+    return false;
+  binaryInto(op, t.array, b, t.array);
+  return true;
 }
 
 export function copy_(t: Tensor, src: Tensor): Tensor {
@@ -65,6 +93,10 @@ export const uniform_ = (t: Tensor, low = 0, high = 1, opts: { generator?: Gener
 export const normal_ = (t: Tensor, mean = 0, std = 1, opts: { generator?: Generator } = {}): Tensor =>
   randomFill("normal_", t, opts.generator, (g) => mean + std * g.normal());
 
+/** b·alpha as add and sub compute it (the same values, so both paths agree bit for bit). */
+const scaled = (b: TensorLike, opts?: { alpha?: number }): TensorLike =>
+  opts?.alpha === undefined ? b : mul(b, opts.alpha);
+
 declare module "./tensor.js" {
   interface Tensor {
     add_(other: TensorLike, opts?: { alpha?: number }): Tensor;
@@ -80,10 +112,10 @@ declare module "./tensor.js" {
 }
 
 Object.assign(Tensor.prototype, {
-  add_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("add_", this, o, (a) => add(a, o, opts)); },
-  sub_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("sub_", this, o, (a) => sub(a, o, opts)); },
-  mul_(this: Tensor, o: TensorLike) { return binaryInPlace("mul_", this, o, (a) => mul(a, o)); },
-  div_(this: Tensor, o: TensorLike) { return binaryInPlace("div_", this, o, (a) => div(a, o)); },
+  add_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("add_", this, o, (a) => add(a, o, opts), { kernel: "add", operand: () => scaled(o, opts) }); },
+  sub_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("sub_", this, o, (a) => sub(a, o, opts), { kernel: "sub", operand: () => scaled(o, opts) }); },
+  mul_(this: Tensor, o: TensorLike) { return binaryInPlace("mul_", this, o, (a) => mul(a, o), { kernel: "mul", operand: () => o }); },
+  div_(this: Tensor, o: TensorLike) { return binaryInPlace("div_", this, o, (a) => div(a, o), { kernel: "div", operand: () => o }); },
   copy_(this: Tensor, s: Tensor) { return copy_(this, s); },
   fill_(this: Tensor, v: number) { return fill_(this, v); },
   zero_(this: Tensor) { return zero_(this); },

@@ -53,3 +53,23 @@ test("random fills are reproducible with a generator", () => {
   const n = nb.zeros([2000]).normal_(3, 2, { generator: new nb.Generator(1) });
   assert.ok(Math.abs(n.mean().item() - 3) < 0.2);
 });
+
+test("in-place updates written straight into the tensor: views see them, overlapping operands stay right", () => {
+  const a = nb.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: "float32" },
+  );
+  const flat = a.reshape([4]); // a view of the same memory
+  a.add_(a.T); // the operand overlaps the output in another layout: computed out of place
+  assert.deepEqual([...flat.dataSync()], [2, 5, 5, 8]);
+  a.mul_(a); // the same layout: element for element
+  assert.deepEqual([...flat.dataSync()], [4, 25, 25, 64]);
+  a.sub_(nb.ones([2]), { alpha: 4 }).div_(2);
+  assert.deepEqual([...flat.dataSync()], [0, 10.5, 10.5, 30]);
+  const d = nb.zeros([3], { dtype: "float64" });
+  d.add_(nb.tensor([1, 2, 3], { dtype: "float32" })); // a float32 operand into float64: promoted, as before
+  assert.deepEqual([...d.dataSync()], [1, 2, 3]);
+});
