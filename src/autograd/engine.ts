@@ -104,7 +104,7 @@ class Pending {
   /** Runs fn and owns the buffers it allocates; those fn's result does not keep are freed at `settle`. */
   run<T>(fn: () => T): T {
     const [r, made] = allocationsDuring(fn);
-    for (const a of made.values()) this.adopt(a);
+    for (const a of made) this.adopt(a);
     return r;
   }
   private fresh: NdArray[] = [];

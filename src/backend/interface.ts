@@ -6,6 +6,8 @@ import type { DType, TypedArray } from "../util/dtype.js";
 export interface Buf {
   readonly dtype: DType;
   readonly size: number;
+  /** How many holders the op layer counts on it (ops/ndarray.ts claim/unclaim); backends start it at 0. */
+  claims: number;
 }
 
 /** A strided window onto a buffer: element (i0, i1, …) lives at offset + Σ ik·strides[k]. */

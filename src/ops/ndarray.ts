@@ -57,20 +57,24 @@ export class NdArray implements View {
   }
 }
 
-/** The buffers allocated since `allocationsDuring` started, when it runs. */
-let allocating: Map<Buf, NdArray> | null = null;
+/** Arrays allocated while some `allocationsDuring` runs (the innermost's from its start index). */
+const allocated: NdArray[] = [];
+let listening = 0;
 
 /**
- * Runs `fn` and returns its result with the arrays whose buffers were allocated meanwhile (one
- * per buffer): the autograd engine frees those nothing else can see as soon as it is done with them.
+ * Runs `fn` and returns its result with the arrays allocated meanwhile (not those of a nested
+ * call, which takes its own): the autograd engine frees those nothing else can see as soon as it
+ * is done with them.
  */
-export function allocationsDuring<T>(fn: () => T): [T, Map<Buf, NdArray>] {
-  const outer = allocating;
-  const made = (allocating = new Map());
+export function allocationsDuring<T>(fn: () => T): [T, NdArray[]] {
+  const start = allocated.length;
+  listening++;
   try {
-    return [fn(), made];
+    const r = fn();
+    return [r, allocated.slice(start)];
   } finally {
-    allocating = outer;
+    listening--;
+    allocated.length = start;
   }
 }
 
@@ -86,7 +90,7 @@ export function empty(
 ): NdArray {
   const buf = backend.alloc(dtype, sizeOf(shape), overwritten);
   const a = new NdArray(backend, buf, dtype, [...shape], contiguousStrides(shape), 0);
-  allocating?.set(buf, a);
+  if (listening) allocated.push(a);
   return a;
 }
 
@@ -97,23 +101,18 @@ export function release(a: NdArray): void {
 
 /**
  * Holders of each buffer that let go of it explicitly: tensors (until dispose()) and graph nodes
- * that saved it (until backward frees them). A buffer whose count drops to zero is freed.
+ * that saved it (until backward frees them), counted on the buffer. A buffer whose count drops to
+ * zero is freed.
  */
-const claims = new WeakMap<Buf, number>();
-
 export function claim(a: NdArray): void {
-  claims.set(a.buf, (claims.get(a.buf) ?? 0) + 1);
+  a.buf.claims++;
 }
 
 /** Lets go of one claim on a's buffer; frees it when that was the last. */
 export function unclaim(a: NdArray): void {
-  const n = claims.get(a.buf);
-  if (n === undefined) return;
-  if (n > 1) claims.set(a.buf, n - 1);
-  else {
-    claims.delete(a.buf);
-    release(a);
-  }
+  const b = a.buf;
+  if (b.claims <= 0) return;
+  if (--b.claims === 0) release(a);
 }
 
 export function fromData(

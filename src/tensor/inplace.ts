@@ -4,6 +4,7 @@
 import { isAnomalyEnabled, isGradEnabled } from "../autograd/grad-mode.js";
 import type { BinaryOp } from "../backend/interface.js";
 import { binaryInto, copyInto, scalar } from "../ops/array.js";
+import { release } from "../ops/ndarray.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { broadcastShapes, shapesEqual } from "../util/shape.js";
 import { defaultGenerator, type Generator } from "../util/rng.js";
@@ -63,6 +64,7 @@ function writeDirectly(t: Tensor, op: BinaryOp, operand: () => TensorLike): bool
   if (b.buf === t.array.buf && (b.offset !== t.array.offset || b.strides.join() !== t.array.strides.join()))
     return false;
   binaryInto(op, t.array, b, t.array);
+  if (!(v instanceof Tensor)) release(b); // the scalar made here
   return true;
 }
 

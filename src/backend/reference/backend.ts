@@ -19,6 +19,7 @@ import { gather, scatterAdd } from "./index-ops.js";
 import { col2im, im2col } from "./conv.js";
 
 class RefBuf implements Buf {
+  claims = 0;
   constructor(
     readonly dtype: DType,
     public data: TypedArray,

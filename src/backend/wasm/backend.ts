@@ -38,6 +38,7 @@ const CTOR = { float32: Float32Array, float64: Float64Array, int32: Int32Array, 
 class WasmBuf implements Buf {
   /** Where its values are: a block of the heap, or moved out (see residency.ts). */
   slot!: Slot;
+  claims = 0;
   constructor(
     readonly dtype: DType,
     readonly size: number,

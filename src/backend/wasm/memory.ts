@@ -1,13 +1,16 @@
 // The WebAssembly backend's heap: one WebAssembly.Memory (shared when the platform allows, so
 // worker threads can run kernels on the same buffers) and an allocator in JS. Blocks are 64-byte
 // aligned and rounded to size classes (4 steps per power of two, so at most 25% is lost beyond
-// 256 bytes). Freed blocks merge with free neighbours and are reused best-fit (split when larger);
-// otherwise the heap bumps upward. Past its soft `budget` the heap first asks its evictor (see
+// 256 bytes). Freed blocks of at least 64 KiB merge with free neighbours of that kind and are
+// reused best-fit (split when larger); smaller ones stay in their size class, where a loop's next
+// request of that size finds them at once. Otherwise the heap bumps upward. Past its soft `budget` the heap first asks its evictor (see
 // residency.ts) to move least-recently-used buffers out, and only grows when nothing can move.
 import { OutOfMemoryError } from "./errors.js";
 
 const PAGE = 65536;
 const ALIGN = 64;
+/** Free blocks from this size up merge with free neighbours; smaller ones keep their class. */
+const MERGE_MIN = 1 << 16;
 
 /** The size class of a request: a multiple of 64 bytes, at most 25% (or 63 bytes) above `bytes`. */
 export function sizeClass(bytes: number): number {
@@ -27,7 +30,7 @@ export class Heap {
   private top: number;
   /** Memory in [top, dirtyTop) was handed out before and may hold old values. */
   private dirtyTop: number;
-  /** Free blocks: addresses per size, size per start address, start per end address. */
+  /** Free blocks: addresses per size; for mergeable ones also size per start and start per end. */
   private readonly bySize = new Map<number, Set<number>>();
   private readonly sizeAt = new Map<number, number>();
   private readonly startEndingAt = new Map<number, number>();
@@ -86,12 +89,16 @@ export class Heap {
    */
   alloc(bytes: number, what: string, zero = true): { ptr: number; size: number } {
     const size = sizeClass(bytes);
+    const budget = Math.min(this.budget, this.maxBytes);
     for (;;) {
-      const got = this.takeFree(size, zero) ?? this.bump(size, Math.min(this.budget, this.maxBytes), zero);
+      const got =
+        this.takeExact(size, zero) ??
+        (size >= MERGE_MIN ? this.takeLarger(size, zero) : null) ??
+        this.bump(size, budget, zero);
       if (got) return got;
       if (!this.evictor || !this.evictor()) break;
     }
-    const got = this.bump(size, this.maxBytes, zero);
+    const got = this.takeLarger(size, zero) ?? this.bump(size, this.maxBytes, zero);
     if (got) return got;
     const s = this.stats();
     throw new OutOfMemoryError(
@@ -104,23 +111,28 @@ export class Heap {
 
   /** Returns a block (merging it with free neighbours, or lowering the top when it is the last). */
   release(ptr: number, size: number): void {
-    const before = this.startEndingAt.get(ptr);
-    if (before !== undefined) {
-      size += ptr - before;
-      this.unlink(before);
-      ptr = before;
+    if (size >= MERGE_MIN) {
+      const before = this.startEndingAt.get(ptr);
+      if (before !== undefined) {
+        size += ptr - before;
+        this.unlink(before, ptr - before);
+        ptr = before;
+      }
+      const afterSize = this.sizeAt.get(ptr + size);
+      if (afterSize !== undefined) {
+        this.unlink(ptr + size, afterSize);
+        size += afterSize;
+      }
     }
-    const afterSize = this.sizeAt.get(ptr + size);
-    if (afterSize !== undefined) {
-      this.unlink(ptr + size);
-      size += afterSize;
+    if (ptr + size !== this.top) return this.link(ptr, size);
+    this.dirtyTop = Math.max(this.dirtyTop, this.top);
+    this.top = ptr;
+    // a mergeable free block that now ends at the top goes back to it too
+    const below = this.startEndingAt.get(ptr);
+    if (below !== undefined) {
+      this.unlink(below, ptr - below);
+      this.top = below;
     }
-    if (ptr + size === this.top) {
-      this.dirtyTop = Math.max(this.dirtyTop, this.top);
-      this.top = ptr;
-      return;
-    }
-    this.link(ptr, size);
   }
 
   /** One temporary block holding the given int32 arrays (then `extra` bytes); their addresses in `at`. */
@@ -139,14 +151,24 @@ export class Heap {
     return { ptr, block, at };
   }
 
-  /** The smallest free block of at least `size` (exact sizes first), split when larger. */
-  private takeFree(size: number, zero: boolean): { ptr: number; size: number } | null {
-    let best = this.bySize.get(size)?.size ? size : Infinity;
-    if (best === Infinity) for (const [s, set] of this.bySize) if (s > size && s < best && set.size) best = s;
+  /** A free block of exactly `size`. */
+  private takeExact(size: number, zero: boolean): { ptr: number; size: number } | null {
+    const set = this.bySize.get(size);
+    if (!set) return null;
+    const ptr = set.values().next().value as number;
+    this.unlink(ptr, size);
+    if (zero) this.zero(ptr, size);
+    return { ptr, size };
+  }
+
+  /** The smallest free block larger than `size`, split (the rest stays free). */
+  private takeLarger(size: number, zero: boolean): { ptr: number; size: number } | null {
+    let best = Infinity;
+    for (const s of this.bySize.keys()) if (s > size && s < best) best = s;
     if (best === Infinity) return null;
     const ptr = this.bySize.get(best)!.values().next().value as number;
-    this.unlink(ptr);
-    if (best > size) this.link(ptr + size, best - size);
+    this.unlink(ptr, best);
+    this.link(ptr + size, best - size);
     if (zero) this.zero(ptr, size);
     return { ptr, size };
   }
@@ -166,18 +188,21 @@ export class Heap {
     let set = this.bySize.get(size);
     if (!set) this.bySize.set(size, (set = new Set()));
     set.add(ptr);
-    this.sizeAt.set(ptr, size);
-    this.startEndingAt.set(ptr + size, ptr);
+    if (size >= MERGE_MIN) {
+      this.sizeAt.set(ptr, size);
+      this.startEndingAt.set(ptr + size, ptr);
+    }
     this.freeBytes += size;
   }
 
-  private unlink(ptr: number): void {
-    const size = this.sizeAt.get(ptr)!;
+  private unlink(ptr: number, size: number): void {
     const set = this.bySize.get(size)!;
     set.delete(ptr);
     if (!set.size) this.bySize.delete(size);
-    this.sizeAt.delete(ptr);
-    this.startEndingAt.delete(ptr + size);
+    if (size >= MERGE_MIN) {
+      this.sizeAt.delete(ptr);
+      this.startEndingAt.delete(ptr + size);
+    }
     this.freeBytes -= size;
   }
 

@@ -19,8 +19,16 @@ export class Slot {
   /** The kernel call that last touched it. */
   used = 0;
   freed = false;
+  /** Whether the finalizer will free it when its owner is collected (large slots only). */
+  watched = false;
   constructor(readonly bytes: number) {}
 }
+
+/**
+ * Slots at least this large are watched by the finalizer (so an async program's garbage goes back
+ * without a copy); smaller ones, where registering would cost about what a copy does, move out.
+ */
+const WATCH_MIN_BYTES = 1 << 16;
 
 export class Residency {
   /** Resident slots, least recently used first. */
@@ -36,6 +44,7 @@ export class Residency {
     private readonly what: (slot: Slot) => string,
   ) {
     this.finalizer = new FinalizationRegistry((slot) => {
+      slot.watched = false;
       if (slot.ptr >= 0) this.release(slot);
     });
     heap.evictor = () => this.evictOldest();
@@ -65,7 +74,7 @@ export class Residency {
   /** Returns the slot's block now; the slot cannot be used again. */
   free(slot: Slot): void {
     if (slot.ptr >= 0) {
-      this.finalizer.unregister(slot);
+      this.unwatch(slot);
       this.release(slot);
     }
     slot.store = null;
@@ -82,7 +91,16 @@ export class Residency {
     slot.block = size;
     slot.used = this.epoch;
     this.lru.add(slot);
-    this.finalizer.register(owner, slot, slot);
+    if (slot.bytes >= WATCH_MIN_BYTES) {
+      this.finalizer.register(owner, slot, slot);
+      slot.watched = true;
+    }
+  }
+
+  private unwatch(slot: Slot): void {
+    if (!slot.watched) return;
+    this.finalizer.unregister(slot);
+    slot.watched = false;
   }
 
   private release(slot: Slot): void {
@@ -96,7 +114,7 @@ export class Residency {
     for (const slot of this.lru) {
       if (slot.used === this.epoch) return false; // the rest are newer still
       slot.store = this.heap.u8.slice(slot.ptr, slot.ptr + slot.bytes);
-      this.finalizer.unregister(slot);
+      this.unwatch(slot);
       this.release(slot);
       this.moved.out++;
       this.moved.bytesOut += slot.bytes;
