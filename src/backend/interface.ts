@@ -40,7 +40,11 @@ export type UnaryOp =
   | "erf"
   | "logicalNot"
   | "isnan"
-  | "isinf";
+  | "isinf"
+  /** fused: ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GELU's tanh approximation, in one pass */
+  | "geluTanh"
+  /** fused: the derivative of geluTanh at x (its backward, without the ten passes of the composite) */
+  | "geluTanhGrad";
 
 export type BinaryOp =
   | "add"

@@ -10,7 +10,8 @@ import {
   log1p, logicalAnd, logicalNot, logicalOr, lt, maximum, minimum, mul, neg, pow, sigmoid, sin, sqrt,
   sub, tanh, type TensorLike, where,
 } from "./elementwise.js"; // prettier-ignore
-import { Tensor } from "./tensor.js";
+import { apply, Tensor } from "./tensor.js";
+import { unaryOps } from "../ops/primitives/unary.js";
 import { to } from "./views.js";
 
 function tensorArg(op: string, x: unknown): Tensor {
@@ -109,8 +110,7 @@ export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
   if (approximate === "none") return mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
   if (approximate !== "tanh")
     fail("gelu", `approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
-  const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI));
-  return mul(mul(t, 0.5), add(tanh(inner), 1));
+  return apply(unaryOps.geluTanh, [t], undefined); // one fused kernel each way (see ops/primitives/unary.ts)
 }
 
 /** x·σ(x), also called swish. */

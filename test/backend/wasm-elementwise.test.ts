@@ -46,6 +46,8 @@ const UNARY: UnaryOp[] = [
   "logicalNot",
   "isnan",
   "isinf",
+  "geluTanh",
+  "geluTanhGrad",
 ];
 const BINARY: BinaryOp[] = [
   "add",

@@ -25,6 +25,20 @@ export function copy(data: Data, src: View, dst: View): void {
   });
 }
 
+const GELU_K = Math.sqrt(2 / Math.PI);
+const GELU_C = 0.044715;
+
+/** ½x(1 + tanh(k(x + cx³))): GELU's tanh approximation. */
+function geluTanh(x: number): number {
+  return 0.5 * x * (1 + Math.tanh(GELU_K * (x + GELU_C * x * x * x)));
+}
+
+/** d/dx of geluTanh: ½(1 + t) + ½x(1 − t²)·k(1 + 3cx²), t = tanh(k(x + cx³)). */
+function geluTanhGrad(x: number): number {
+  const t = Math.tanh(GELU_K * (x + GELU_C * x * x * x));
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_K * (1 + 3 * GELU_C * x * x);
+}
+
 function erf(x: number): number {
   // Abramowitz–Stegun 7.1.26 is too coarse for an oracle; use the series / continued fraction split.
   const ax = Math.abs(x);
@@ -106,6 +120,8 @@ export function unary(data: Data, op: UnaryOp, x: View, out: View): void {
       case "isinf":
         for (let i = 0; i < n; i++, p += s, q += t) d[q] = a[p] === Infinity || a[p] === -Infinity ? 1 : 0;
         break;
+      case "geluTanh": for (let i = 0; i < n; i++, p += s, q += t) d[q] = geluTanh(a[p]!); break;
+      case "geluTanhGrad": for (let i = 0; i < n; i++, p += s, q += t) d[q] = geluTanhGrad(a[p]!); break;
       default: throw new Error(`reference backend: unknown unary op ${op as string}`);
     }
   });

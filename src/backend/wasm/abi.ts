@@ -113,6 +113,8 @@ export const UNARY_CODE: Record<string, number> = Object.fromEntries(
     "logicalNot",
     "isnan",
     "isinf",
+    "geluTanh",
+    "geluTanhGrad",
   ].map((op, i) => [op, i]),
 );
 export const BINARY_CODE: Record<string, number> = Object.fromEntries(

@@ -25,6 +25,8 @@ const DERIVATIVE: Partial<Record<UnaryOp, (x: NdArray, y: NdArray) => NdArray>> 
   relu: (x) => binary("gt", x, num(0, x)),
   // d/dx erf(x) = 2/√π · e^{-x²}
   erf: (x) => mul(num(2 / Math.sqrt(Math.PI), x), unary("exp", unary("neg", mul(x, x)))),
+  // fused: one kernel for the derivative (the composite's backward took about ten passes)
+  geluTanh: (x) => unary("geluTanhGrad", x),
 };
 
 /** Ops whose derivative is zero almost everywhere; their gradient is zeros. */
@@ -58,7 +60,7 @@ function makeUnary(op: UnaryOp): OpDef {
 
 export const UNARY_OPS: readonly UnaryOp[] = [
   "neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid",
-  "relu", "erf", "sign", "floor", "ceil", "round", "logicalNot", "isnan", "isinf",
+  "relu", "erf", "sign", "floor", "ceil", "round", "logicalNot", "isnan", "isinf", "geluTanh",
 ]; // prettier-ignore
 
 export const unaryOps = Object.fromEntries(UNARY_OPS.map((op) => [op, makeUnary(op)])) as Record<

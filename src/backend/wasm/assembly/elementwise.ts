@@ -3,7 +3,7 @@
 // scalar loop. Op markers are resolved at compile time (idof), so each op gets its own loops.
 import { iterNext, iterStart, o0, o1, o2, rowN, s0, s1, s2 } from "./iter";
 import { erf, powC, sigmoid } from "./math";
-import { expV, sigmoidV, tanhV } from "./vmath";
+import { expV, geluTanhGradV, geluTanhV, sigmoidV, tanhV } from "./vmath";
 
 // unary markers, in the order of the JS side's UNARY_CODES
 class Neg {}
@@ -27,6 +27,11 @@ class Erf {}
 class LogicalNot {}
 class IsNan {}
 class IsInf {}
+class GeluTanh {}
+class GeluTanhGrad {}
+
+const GELU_K: f64 = 0.7978845608028654; // √(2/π)
+const GELU_C: f64 = 0.044715;
 
 @inline function unaryS<Op>(x: f32): f32 {
   const d = <f64>x;
@@ -49,6 +54,11 @@ class IsInf {}
   if (idof<Op>() == idof<Ceil>()) return Mathf.ceil(x);
   if (idof<Op>() == idof<Round>()) return nearest<f32>(x); // half to even, as torch.round
   if (idof<Op>() == idof<Erf>()) return <f32>erf(d);
+  if (idof<Op>() == idof<GeluTanh>()) return <f32>(0.5 * d * (1 + Math.tanh(GELU_K * (d + GELU_C * d * d * d))));
+  if (idof<Op>() == idof<GeluTanhGrad>()) {
+    const t = Math.tanh(GELU_K * (d + GELU_C * d * d * d));
+    return <f32>(0.5 * (1 + t) + 0.5 * d * (1 - t * t) * GELU_K * (1 + 3 * GELU_C * d * d));
+  }
   return unreachable();
 }
 
@@ -65,7 +75,9 @@ class IsInf {}
     idof<Op>() == idof<Sign>() ||
     idof<Op>() == idof<Floor>() ||
     idof<Op>() == idof<Ceil>() ||
-    idof<Op>() == idof<Round>()
+    idof<Op>() == idof<Round>() ||
+    idof<Op>() == idof<GeluTanh>() ||
+    idof<Op>() == idof<GeluTanhGrad>()
   );
 }
 
@@ -89,6 +101,8 @@ class IsInf {}
   if (idof<Op>() == idof<Floor>()) return f32x4.floor(x);
   if (idof<Op>() == idof<Ceil>()) return f32x4.ceil(x);
   if (idof<Op>() == idof<Round>()) return f32x4.nearest(x);
+  if (idof<Op>() == idof<GeluTanh>()) return geluTanhV(x);
+  if (idof<Op>() == idof<GeluTanhGrad>()) return geluTanhGradV(x);
   return unreachable();
 }
 
@@ -156,6 +170,8 @@ export function unaryF32(op: i32, x: usize, out: usize, args: usize): void {
     case 18: testRows<LogicalNot>(x, out, args); break;
     case 19: testRows<IsNan>(x, out, args); break;
     case 20: testRows<IsInf>(x, out, args); break;
+    case 21: unaryRows<GeluTanh>(x, out, args); break;
+    case 22: unaryRows<GeluTanhGrad>(x, out, args); break;
     default: unreachable();
   }
 }

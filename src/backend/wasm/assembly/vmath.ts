@@ -1,4 +1,4 @@
-// SIMD exp, sigmoid and tanh for float32 lanes. Each pair of lanes is widened to float64, where a
+// SIMD exp, sigmoid, tanh and GELU's tanh approximation (and its derivative) for float32 lanes. Each pair of lanes is widened to float64, where a
 // short polynomial is far more accurate than float32 needs, then rounded once: the results match
 // a correctly rounded float32 to within an ulp, and float64's range makes float32's overflow,
 // underflow and subnormals come out right from the final rounding alone.
@@ -78,4 +78,26 @@ const ROUND = 6755399441055744.0;
 }
 @inline export function tanhV(x: v128): v128 {
   return join(tanh64(low(x)), tanh64(high(x)));
+}
+
+const GELU_K = 0.7978845608028654; // √(2/π)
+const GELU_C = 0.044715;
+
+/** ½x(1 + t) and its derivative ½(1 + t) + ½x(1 − t²)·k(1 + 3cx²), t = tanh(k(x + cx³)). */
+@inline function gelu64(x: v128, grad: bool): v128 {
+  const half = f64x2.splat(0.5);
+  const one = f64x2.splat(1);
+  const x2 = f64x2.mul(x, x);
+  const t = tanh64(f64x2.mul(f64x2.splat(GELU_K), f64x2.add(x, f64x2.mul(f64x2.splat(GELU_C), f64x2.mul(x2, x)))));
+  if (!grad) return f64x2.mul(f64x2.mul(half, x), f64x2.add(one, t));
+  const slope = f64x2.mul(f64x2.splat(GELU_K), f64x2.add(one, f64x2.mul(f64x2.splat(3 * GELU_C), x2)));
+  const sech2 = f64x2.sub(one, f64x2.mul(t, t));
+  return f64x2.add(f64x2.mul(half, f64x2.add(one, t)), f64x2.mul(f64x2.mul(half, x), f64x2.mul(sech2, slope)));
+}
+
+@inline export function geluTanhV(x: v128): v128 {
+  return join(gelu64(low(x), false), gelu64(high(x), false));
+}
+@inline export function geluTanhGradV(x: v128): v128 {
+  return join(gelu64(low(x), true), gelu64(high(x), true));
 }
