@@ -3,8 +3,10 @@
 // character GPT (4 layers × 128, block 64, batch 16, AdamW) and prints, every --every steps, the
 // WebAssembly heap's size and bytes in use and the process's RSS, then the growth from step
 // --from to the last step (the issue's bar: under 5% from step 1,000 to step 10,000).
-//   node --import tsx bench/memory.ts --model mlp|gpt [--steps 10000] [--every 500] [--from 1000]
-//        [--backend wasm|reference] [--resident-mib 512] [--json out/memory-mlp.json]
+// Run under `node --expose-gc` and each reading follows a full collection, so RSS shows what is
+// live rather than how far the collector happens to lag (external ArrayBuffers swing by 100+ MiB).
+//   node --expose-gc --import tsx bench/memory.ts --model mlp|gpt [--steps 10000] [--every 500]
+//        [--from 1000] [--backend wasm|reference] [--resident-mib 512] [--json out/memory-mlp.json]
 import { parseArgs } from "node:util";
 import { writeFileSync } from "node:fs";
 import * as nb from "../src/index.js";
@@ -95,14 +97,17 @@ interface Row {
   seconds: number;
 }
 const rows: Row[] = [];
+/** A full collection before each reading, when node runs with --expose-gc. */
+const collect = (globalThis as { gc?: () => void }).gc;
 console.log(
-  `${a.model} on ${a.backend}${wasm ? ` (resident budget ${a["resident-mib"]} MiB)` : ""}: ${steps} steps, synchronous, no dispose`,
+  `${a.model} on ${a.backend}${wasm ? ` (resident budget ${a["resident-mib"]} MiB)` : ""}: ${steps} steps, synchronous, no dispose; ${collect ? "readings after a full GC" : "raw readings (run with --expose-gc to read after a full GC)"}`,
 );
 console.log("   step     loss   heap MiB   in use   RSS MiB   JS heap   external   moved out   s");
 const t0 = performance.now();
 for (let i = 1; i <= steps; i++) {
   const loss = step();
   if (i === 1 || i % every === 0 || i === steps) {
+    collect?.();
     const m = process.memoryUsage();
     const h = nb.memory();
     const r: Row = {
