@@ -3,9 +3,10 @@
 // character GPT (4 layers × 128, block 64, batch 16, AdamW) and prints, every --every steps, the
 // WebAssembly heap's size and bytes in use and the process's RSS, then the growth from step
 // --from to the last step (the issue's bar: under 5% from step 1,000 to step 10,000).
-// Run under `node --expose-gc` and each reading follows a full collection, so RSS shows what is
-// live rather than how far the collector happens to lag (external ArrayBuffers swing by 100+ MiB).
-//   node --expose-gc --import tsx bench/memory.ts --model mlp|gpt [--steps 10000] [--every 500]
+// Run under `node --expose-gc --single-threaded-gc` and each reading follows a full collection
+// (with ArrayBuffers swept before it returns), so RSS shows what is live rather than how far the
+// collector happens to lag (moved-out ArrayBuffers otherwise swing by 100+ MiB).
+//   node --expose-gc --single-threaded-gc --import tsx bench/memory.ts --model mlp|gpt [--steps 10000] [--every 500]
 //        [--from 1000] [--backend wasm|reference] [--resident-mib 512] [--json out/memory-mlp.json]
 import { parseArgs } from "node:util";
 import { writeFileSync } from "node:fs";
@@ -132,7 +133,18 @@ const last = rows.at(-1)!;
 if (base && base !== last) {
   const pct = (x: number, y: number): string => (x === 0 ? "n/a" : `${(((y - x) / x) * 100).toFixed(1)}%`);
   console.log(
-    `growth from step ${base.step} to ${last.step}: wasm heap ${pct(base.heapMiB, last.heapMiB)}, RSS ${pct(base.rssMiB, last.rssMiB)}`,
+    `growth from step ${base.step} to ${last.step}: wasm heap ${pct(base.heapMiB, last.heapMiB)}, RSS ${pct(base.rssMiB, last.rssMiB)}, JS heap ${pct(base.jsHeapMiB, last.jsHeapMiB)}`,
   );
+  // single readings swing with the collector's lag on moved-out ArrayBuffers: compare the medians
+  // of the first and last five readings from `from` on as well
+  const later = rows.filter((r) => r.step >= from);
+  const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+  const k = Math.min(5, Math.floor(later.length / 2));
+  if (k >= 1) {
+    const [head, tail] = [later.slice(0, k), later.slice(-k)];
+    console.log(
+      `median of the first and last ${k} readings: RSS ${median(head.map((r) => r.rssMiB))} → ${median(tail.map((r) => r.rssMiB))} MiB (${pct(median(head.map((r) => r.rssMiB)), median(tail.map((r) => r.rssMiB)))}), wasm heap ${pct(median(head.map((r) => r.heapMiB)), median(tail.map((r) => r.heapMiB)))}`,
+    );
+  }
 }
 if (a.json) writeFileSync(a.json, JSON.stringify({ model: a.model, backend: a.backend, rows }, null, 2));
