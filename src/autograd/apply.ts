@@ -30,10 +30,8 @@ export function applyOp<A>(
   // what forward allocated beyond its output is its own: freed now unless saved for a backward
   // (the graph node's claim on saved arrays then frees them after backward, see engine.ts)
   const recorded = needs.some(Boolean);
-  if (made.length > 1 || (made.length === 1 && made[0]!.buf !== array.buf)) {
-    const saved = recorded ? new Set(ctx.saved.map((s) => s.buf)) : null;
-    for (const a of made) if (a.buf !== array.buf && !saved?.has(a.buf)) release(a);
-  }
+  for (const a of made)
+    if (a.buf !== array.buf && !(recorded && ctx.saved.some((s) => s.buf === a.buf))) release(a);
   if (recorded) for (const s of ctx.saved) claim(s);
   if (isAnomalyEnabled() && (array.dtype === "float32" || array.dtype === "float64")) {
     const v = array.toTypedArray();

@@ -70,9 +70,13 @@ const NATIVE: Record<KernelName, readonly DType[]> = {
 const THREAD_MIN_MADDS = 1 << 21;
 /** Elements below which elementwise ops and im2col/col2im stay on one thread. */
 const THREAD_MIN_ELEMENTS = 1 << 17;
-/** Where convArgs (plan.ts) puts the image's and the cols' offsets; their batch strides precede by 4 and 6. */
-const CONV_IMAGE_OFFSET = 18;
-const CONV_COLS_OFFSET = 25;
+/** Slicing an iteration's outer dim moves each view's offset by its outer stride (views 0, 1, 2). */
+const ITER_SHIFTS = [0, 1, 2].map((v) => [ARGS.OFFSETS + v, ARGS.STRIDES + 16 * v] as const);
+/** Slicing convArgs' (plan.ts) batch moves the image's offset (word 18, batch stride at 14) and the cols' (25, at 19). */
+const CONV_SHIFTS = [
+  [18, 14],
+  [25, 19],
+] as const;
 
 const IDENTITY: Partial<Record<ReduceOp, number>> = { sum: 0, prod: 1 };
 
@@ -83,6 +87,8 @@ export class WasmBackend implements Backend {
   /** The loaded module and memory, for worker threads (later) to instantiate on the same heap. */
   readonly loaded: Loaded;
   private readonly k: Loaded["exports"];
+  /** The exports a Job's first number picks (threads.ts KERNEL). */
+  private readonly kernels: readonly unknown[];
   private readonly args: number;
   /** Which buffers are in the heap; the rest moved out (see residency.ts). */
   readonly residency: Residency;
@@ -96,6 +102,7 @@ export class WasmBackend implements Backend {
   ) {
     this.loaded = loaded;
     this.k = loaded.exports;
+    this.kernels = [this.k.matmulF32, this.k.unaryF32, this.k.binaryF32, this.k.im2col, this.k.col2im];
     this.heap = new Heap(loaded.memory, this.k.heapBase(), loaded.maxBytes, this.k.zero);
     this.args = this.heap.alloc(ARGS.WORDS * 4, "kernel arguments").ptr;
     this.heap.budget = loaded.residentBytes;
@@ -122,7 +129,8 @@ export class WasmBackend implements Backend {
   }
   write(buf: Buf, src: ArrayLike<number>, offset = 0): void {
     this.residency.begin();
-    this.residency.touch(this.own(buf), this.own(buf).slot);
+    const b = this.own(buf);
+    this.residency.touch(b, b.slot);
     const d = this.typed(buf);
     if (offset < 0 || offset + src.length > d.length)
       throw new RangeError(
@@ -196,7 +204,7 @@ export class WasmBackend implements Backend {
     this.count("unary", true);
     const px = this.ptr(x);
     const po = this.ptr(out);
-    this.split(size(out), 2, (args) => [KERNEL.unary, code, px, po, args]);
+    this.slices(size(out), ARGS.SHAPE, ITER_SHIFTS.slice(0, 2), (args) => [KERNEL.unary, code, px, po, args]);
   }
 
   binary(op: BinaryOp, a: View, b: View, out: View): void {
@@ -210,7 +218,7 @@ export class WasmBackend implements Backend {
       return this.fallback("binary", () => ew.binary(this.data, op, a, b, out));
     this.count("binary", true);
     const [pa, pb, po] = [this.ptr(a), this.ptr(b), this.ptr(out)];
-    this.split(size(out), 3, (args) => [KERNEL.binary, code, pa, pb, po, args]);
+    this.slices(size(out), ARGS.SHAPE, ITER_SHIFTS, (args) => [KERNEL.binary, code, pa, pb, po, args]);
   }
 
   where(cond: View, a: View, b: View, out: View): void {
@@ -339,7 +347,7 @@ export class WasmBackend implements Backend {
         p, p + packA, p + packA + packB,
       ];
     };
-    const own = () => (this.k.matmulF32 as (...args: number[]) => void)(...job(0).slice(1));
+    const own = () => this.runJob(job(0));
     if (threads === 1) own();
     else
       this.pool!.run(
@@ -425,7 +433,13 @@ export class WasmBackend implements Backend {
     this.argWords().set(convArgs(x, out, g));
     const [px, po] = [this.ptr(x), this.ptr(out) + out.offset * 4];
     const perImage = (size(out) / x.shape[0]!) * 4; // the kernel writes cols contiguously from po
-    this.splitBatch(size(out), (args, n0) => [KERNEL.im2col, px, po + n0 * perImage, g.padValue, args]);
+    this.slices(size(out), 0, CONV_SHIFTS, (args, n0) => [
+      KERNEL.im2col,
+      px,
+      po + n0 * perImage,
+      g.padValue,
+      args,
+    ]);
   }
 
   col2im(cols: View, g: ConvGeometry, out: View): void {
@@ -436,7 +450,7 @@ export class WasmBackend implements Backend {
     if (size(cols) === 0 || size(out) === 0) return;
     this.argWords().set(convArgs(out, cols, g));
     const [pc, po] = [this.ptr(cols), this.ptr(out)];
-    this.splitBatch(size(cols), (args) => [KERNEL.col2im, pc, po, args]);
+    this.slices(size(cols), 0, CONV_SHIFTS, (args) => [KERNEL.col2im, pc, po, args]);
   }
 
   // --- helpers
@@ -483,59 +497,39 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Runs an elementwise kernel whose iteration is in the argument block: on this thread alone, or,
-   * when the pool is up and the op is large, with the outermost (coalesced) dim cut into one slice
-   * per thread, each with its own argument block. `job(args)` is the kernel call for a block.
+   * Runs a kernel whose arguments are in the argument block: on this thread alone, or, when the
+   * pool is up and the op is large, cut into one slice per thread along the count in word `count`,
+   * each slice with its own copy of the block where every [offset word, stride word] pair in
+   * `shifts` is moved to the slice's start. `job(args, start)` is the kernel call for a slice.
    */
-  private split(n: number, views: number, job: (args: number) => Job): void {
-    const w = this.argWords();
-    const outer = w[ARGS.SHAPE]!;
-    const threads = this.pool && n >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, outer) : 1;
-    if (threads <= 1) return this.runJob(job(this.args));
+  private slices(
+    n: number,
+    count: number,
+    shifts: readonly (readonly [number, number])[],
+    job: (args: number, start: number) => Job,
+  ): void {
+    const total = this.argWords()[count]!;
+    const threads = this.pool && n >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, total) : 1;
+    if (threads <= 1) return this.runJob(job(this.args, 0));
     const blocks = this.threadArgs(threads);
     const words = this.argWords().slice(); // (threadArgs may have grown the heap)
     const at = (t: number) => blocks + t * ARGS.WORDS * 4;
+    const start = (t: number) => Math.floor((total * t) / threads);
     for (let t = 0; t < threads; t++) {
-      const start = Math.floor((outer * t) / threads);
       const mine = new Int32Array(this.heap.bytes, at(t), ARGS.WORDS);
       mine.set(words);
-      mine[ARGS.SHAPE] = Math.floor((outer * (t + 1)) / threads) - start;
-      for (let v = 0; v < views; v++) mine[ARGS.OFFSETS + v] += start * words[ARGS.STRIDES + 16 * v]!;
+      mine[count] = start(t + 1) - start(t);
+      for (const [offset, stride] of shifts) mine[offset] += start(t) * words[stride]!;
     }
     this.pool!.run(
-      Array.from({ length: threads - 1 }, (_, t) => job(at(t + 1))),
-      () => this.runJob(job(at(0))),
-    );
-  }
-
-  /** As `split`, for im2col/col2im: slices of the batch (convArgs' word 0, offsets at 18 and 25). */
-  private splitBatch(n: number, job: (args: number, firstImage: number) => Job): void {
-    const w = this.argWords();
-    const batch = w[0]!;
-    const threads = this.pool && n >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, batch) : 1;
-    if (threads <= 1) return this.runJob(job(this.args, 0));
-    const blocks = this.threadArgs(threads);
-    const words = this.argWords().slice();
-    const at = (t: number) => blocks + t * ARGS.WORDS * 4;
-    for (let t = 0; t < threads; t++) {
-      const start = Math.floor((batch * t) / threads);
-      const mine = new Int32Array(this.heap.bytes, at(t), ARGS.WORDS);
-      mine.set(words);
-      mine[0] = Math.floor((batch * (t + 1)) / threads) - start;
-      mine[CONV_IMAGE_OFFSET] += start * words[CONV_IMAGE_OFFSET - 4]!;
-      mine[CONV_COLS_OFFSET] += start * words[CONV_COLS_OFFSET - 6]!;
-    }
-    const first = (t: number) => Math.floor((batch * t) / threads);
-    this.pool!.run(
-      Array.from({ length: threads - 1 }, (_, t) => job(at(t + 1), first(t + 1))),
+      Array.from({ length: threads - 1 }, (_, t) => job(at(t + 1), start(t + 1))),
       () => this.runJob(job(at(0), 0)),
     );
   }
 
   /** Runs a job on this thread. */
   private runJob(job: Job): void {
-    const f = [this.k.matmulF32, this.k.unaryF32, this.k.binaryF32, this.k.im2col, this.k.col2im][job[0]!]!;
-    (f as (...args: number[]) => void)(...job.slice(1));
+    (this.kernels[job[0]!] as (...args: number[]) => void)(...job.slice(1));
   }
 
   /** Argument blocks for `threads` slices (kept, grown as needed). */
