@@ -73,6 +73,9 @@ const BINARY: BinaryOp[] = [
 const BOOL_OUT = new Set<string>([...BOOL_OUTPUT_UNARY_OPS, ...BOOL_OUTPUT_OPS]);
 /** Transcendentals come from different libms (V8's and AssemblyScript's), rounded to float32. */
 const ROUNDED = { rtol: 2e-7, atol: 1e-30 };
+/** GELU's fused kernels compute in float32 lanes (see the test of their accuracy below). */
+const GELU_TOL = { rtol: 8 * 2 ** -23, atol: 2e-7 };
+const GELU_OPS = new Set<string>(["geluTanh", "geluTanhGrad"]);
 
 test("wasm fill: every dtype, any layout, values converted as a typed array stores them", async () => {
   const wb = await wasm();
@@ -127,7 +130,8 @@ test("wasm unary: every op on float32, strided inputs, SIMD and scalar paths", a
       reference.unary(op, x.view("ref"), out.view("ref"));
       wb.unary(op, x.view("wasm"), out.view("wasm"));
       const { ref, wasm: got } = out.read();
-      assertAgree(got, ref, outDtype === "bool" ? EXACT : ROUNDED, `unary ${op} #${t} [${shape}]`);
+      const tol = outDtype === "bool" ? EXACT : GELU_OPS.has(op) ? GELU_TOL : ROUNDED;
+      assertAgree(got, ref, tol, `unary ${op} #${t} [${shape}]`);
       assert.equal(wb.counts.unary.native, before + (out.layout.size ? 1 : 0), `${op} ran natively`);
     }
 });
@@ -248,5 +252,31 @@ test("wasm SIMD exp, sigmoid and tanh: within 1 ulp of float64 math across float
       worst <= 1,
       `${op}(${xs[at]}) = ${got[at]}: ${worst} ulps from ${Math.fround(exact[op]!(xs[at]!))}`,
     );
+  }
+});
+
+test("wasm SIMD GELU (tanh) and its derivative: within 8 ulps of float64 math, or 2e-7 near a zero", async () => {
+  const wb = await wasm();
+  const r = new Rand(8);
+  const xs: number[] = [0, -0, NaN, Infinity, 1e-10, -1e-10, -0.75, -0.7517, -3.09, -9.9, -10, -100, 10, 100, 1e4];
+  for (let i = 0; i < 100000; i++) xs.push(Math.fround((r.next() * 2 - 1) * 10 ** r.int(-8, 3)));
+  const x = new Twin(wb, "float32", contiguousLayout([xs.length]), xs);
+  const k = Math.sqrt(2 / Math.PI);
+  const tanhOf = (v: number) => Math.tanh(k * (v + 0.044715 * v ** 3));
+  // σ(2u) rather than ½(1 + tanh u): float64's own cancellation would flush tiny negative outputs
+  const sig = (v: number) => 1 / (1 + Math.exp(-2 * k * (v + 0.044715 * v ** 3)));
+  const exact: Record<string, (v: number) => number> = {
+    geluTanh: (v) => v * sig(v),
+    geluTanhGrad: (v) => sig(v) + 0.5 * v * (1 - tanhOf(v) ** 2) * k * (1 + 3 * 0.044715 * v * v),
+  };
+  for (const op of ["geluTanh", "geluTanhGrad"] as const) {
+    const out = new Twin(wb, "float32", contiguousLayout([xs.length]), new Array(xs.length).fill(0));
+    wb.unary(op, x.view("wasm"), out.view("wasm"));
+    const got = out.read().wasm;
+    xs.forEach((v, i) => {
+      const want = Math.fround(exact[op]!(v));
+      const ok = ulps(got[i]!, want) <= 8 || Math.abs(got[i]! - want) <= 2e-7;
+      assert.ok(ok, `${op}(${v}) = ${got[i]}, float64 math says ${want}`);
+    });
   }
 });

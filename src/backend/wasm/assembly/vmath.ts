@@ -1,7 +1,8 @@
-// SIMD exp, sigmoid, tanh and GELU's tanh approximation (and its derivative) for float32 lanes. Each pair of lanes is widened to float64, where a
+// SIMD math for float32 lanes. exp, sigmoid and tanh widen each pair of lanes to float64, where a
 // short polynomial is far more accurate than float32 needs, then rounded once: the results match
 // a correctly rounded float32 to within an ulp, and float64's range makes float32's overflow,
-// underflow and subnormals come out right from the final rounding alone.
+// underflow and subnormals come out right from the final rounding alone. The fused kernels (GELU,
+// softmax) use a float32 exp instead, for speed, within a few ulps.
 
 const LOG2E = 1.4426950408889634;
 const LN2 = 0.6931471805599453;
@@ -80,24 +81,71 @@ const ROUND = 6755399441055744.0;
   return join(tanh64(low(x)), tanh64(high(x)));
 }
 
-const GELU_K = 0.7978845608028654; // √(2/π)
-const GELU_C = 0.044715;
+// GELU's tanh approximation runs in float32 lanes: it is a fused kernel whose callers want speed,
+// and the identity ½(1 + tanh u) = σ(2u) leaves no cancellation, so float32 arithmetic with a
+// float32 exp stays within a few ulps (the tests bound it).
 
-/** ½x(1 + t) and its derivative ½(1 + t) + ½x(1 − t²)·k(1 + 3cx²), t = tanh(k(x + cx³)). */
-@inline function gelu64(x: v128, grad: bool): v128 {
-  const half = f64x2.splat(0.5);
-  const one = f64x2.splat(1);
-  const x2 = f64x2.mul(x, x);
-  const t = tanh64(f64x2.mul(f64x2.splat(GELU_K), f64x2.add(x, f64x2.mul(f64x2.splat(GELU_C), f64x2.mul(x2, x)))));
-  if (!grad) return f64x2.mul(f64x2.mul(half, x), f64x2.add(one, t));
-  const slope = f64x2.mul(f64x2.splat(GELU_K), f64x2.add(one, f64x2.mul(f64x2.splat(3 * GELU_C), x2)));
-  const sech2 = f64x2.sub(one, f64x2.mul(t, t));
-  return f64x2.add(f64x2.mul(half, f64x2.add(one, t)), f64x2.mul(f64x2.mul(half, x), f64x2.mul(sech2, slope)));
+/** ln 2 in two parts: n·LN2_HI is exact for |n| ≤ 128, so r = x − n·ln2 loses nothing. */
+const LN2_HI: f32 = 0.693145751953125;
+const LN2_LO: f32 = 1.428606765330187e-6;
+/** 1.5·2^23: adding it rounds a float32 below 2^22 to an integer held in the low mantissa bits. */
+const ROUND32: f32 = 12582912.0;
+/** e^x overflows float32 above this, and is below its smallest normal under EXP_FLUSH. */
+const EXP_OVER: f32 = 88.72283935546875;
+const EXP_FLUSH: f32 = -87.33;
+
+/**
+ * e^x for four float32 lanes, within 2 ulps for normal results; results below float32's smallest
+ * normal flush to 0, overflow gives +∞ and NaN passes through.
+ */
+@inline export function expF32(x: v128): v128 {
+  const c = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(EXP_FLUSH));
+  const t = f32x4.add(f32x4.mul(c, f32x4.splat(<f32>LOG2E)), f32x4.splat(ROUND32));
+  const n = f32x4.sub(t, f32x4.splat(ROUND32));
+  const r = f32x4.sub(f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  // e^r by its Taylor series to r^7/7!: the remainder is below 6e-9 relative for |r| ≤ 0.35
+  let p = f32x4.splat(<f32>(1.0 / 5040));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>(1.0 / 720)));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>(1.0 / 120)));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>(1.0 / 24)));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>(1.0 / 6)));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  // 2^n from its exponent bits: t's low bits hold n, and the shift drops everything above them
+  const e = f32x4.mul(p, i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23));
+  const over = f32x4.gt(x, f32x4.splat(EXP_OVER));
+  return v128.bitselect(f32x4.splat(Infinity), v128.andnot(e, f32x4.lt(x, f32x4.splat(EXP_FLUSH))), over);
 }
 
+const GELU_K: f32 = 0.7978845608028654; // √(2/π)
+const GELU_C: f32 = 0.044715;
+
+/** e^(−2u) for u = k(x + cx³), the one transcendental both GELU kernels need. */
+@inline function geluE(x: v128, x2: v128, cap: f32): v128 {
+  const u = f32x4.mul(f32x4.splat(GELU_K), f32x4.add(x, f32x4.mul(f32x4.mul(f32x4.splat(GELU_C), x2), x)));
+  return expF32(f32x4.pmin(f32x4.mul(u, f32x4.splat(-2)), f32x4.splat(cap)));
+}
+
+/** ½x(1 + tanh u) = x·σ(2u) = x / (1 + e^(−2u)). */
 @inline export function geluTanhV(x: v128): v128 {
-  return join(gelu64(low(x), false), gelu64(high(x), false));
+  const e = geluE(x, f32x4.mul(x, x), Infinity);
+  return f32x4.div(x, f32x4.add(f32x4.splat(1), e));
 }
+
+/**
+ * Its derivative ½(1 + t) + ½x(1 − t²)·k(1 + 3cx²) with t = tanh u, written with s = σ(2u):
+ * s + x·s(1 − s)·2k(1 + 3cx²), where 1 − s = e^(−2u)·s (capped so that e·s stays finite).
+ * Adding x·0 makes ±∞ give NaN, as the formula does in exact arithmetic (∞·0).
+ */
 @inline export function geluTanhGradV(x: v128): v128 {
-  return join(gelu64(low(x), true), gelu64(high(x), true));
+  const x2 = f32x4.mul(x, x);
+  const e = geluE(x, x2, 88.0);
+  const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  const slope = f32x4.mul(
+    f32x4.splat(2 * GELU_K),
+    f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(3 * GELU_C), x2)),
+  );
+  const d = f32x4.add(s, f32x4.mul(f32x4.mul(x, f32x4.mul(e, s)), f32x4.mul(s, slope)));
+  return f32x4.add(d, f32x4.mul(x, f32x4.splat(0)));
 }
