@@ -258,7 +258,23 @@ test("wasm SIMD exp, sigmoid and tanh: within 1 ulp of float64 math across float
 test("wasm SIMD GELU (tanh) and its derivative: within 8 ulps of float64 math, or 2e-7 near a zero", async () => {
   const wb = await wasm();
   const r = new Rand(8);
-  const xs: number[] = [0, -0, NaN, Infinity, 1e-10, -1e-10, -0.75, -0.7517, -3.09, -9.9, -10, -100, 10, 100, 1e4];
+  const xs: number[] = [
+    0,
+    -0,
+    NaN,
+    Infinity,
+    1e-10,
+    -1e-10,
+    -0.75,
+    -0.7517,
+    -3.09,
+    -9.9,
+    -10,
+    -100,
+    10,
+    100,
+    1e4,
+  ];
   for (let i = 0; i < 100000; i++) xs.push(Math.fround((r.next() * 2 - 1) * 10 ** r.int(-8, 3)));
   const x = new Twin(wb, "float32", contiguousLayout([xs.length]), xs);
   const k = Math.sqrt(2 / Math.PI);
