@@ -64,6 +64,7 @@ export const SAMPLES: Record<string, Sample> = {
   cumprod: a((m) => [m.t([2, 3]), 1]),
   softmax: a((m) => [m.t([2, 3]), 1]),
   logSoftmax: a((m) => [m.t([2, 3]), 1]),
+  layerNorm: a((m) => [m.t([2, 3]), [3], { weight: m.t([3]), bias: m.t([3]) }]),
 
   matmul: a((m) => [m.t([2, 3]), m.t([3, 2])]),
   mm: a((m) => [m.t([2, 3]), m.t([3, 2])]),
@@ -158,4 +159,5 @@ export const NOT_OPS: Record<string, string> = {
     "memory lifetime (test/backend/wasm-residency.test.ts)",
   ),
   ...why("align checkIndexTensor withIndexErrors", "internal helper exported by its family file"),
+  adamUpdate_: "the optimizers' fused update (test/optim/fused-adam.test.ts)",
 };

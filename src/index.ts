@@ -16,6 +16,7 @@ export { defaultBackendInfo, type DefaultBackendInfo } from "./backend/wasm/defa
 export * from "./tensor/activations.js";
 export * from "./tensor/reductions.js";
 export * from "./tensor/softmax.js";
+export * from "./tensor/fused.js";
 export * from "./tensor/indexing.js";
 export * from "./tensor/joining.js";
 export * from "./tensor/conv.js";

@@ -129,7 +129,30 @@ export type KernelName =
   | "gather"
   | "scatterAdd"
   | "im2col"
-  | "col2im";
+  | "col2im"
+  | "softmax"
+  | "softmaxBackward"
+  | "layerNorm"
+  | "layerNormBackward"
+  | "adam";
+
+/**
+ * One Adam or AdamW step's scalars (optim/adam.ts), as PyTorch's formula uses them. With
+ * `decoupled` (AdamW) the weights decay directly, p ← p·(1 − lr·weightDecay); otherwise
+ * weightDecay·p is added to the gradient.
+ */
+export interface AdamStep {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly decoupled: boolean;
+  readonly maximize: boolean;
+  /** 1 − β1^t and √(1 − β2^t) for step t */
+  readonly bias1: number;
+  readonly bias2Sqrt: number;
+}
 
 /**
  * A backend. `out` views given to kernels are always freshly allocated and contiguous unless a
@@ -177,4 +200,50 @@ export interface Backend {
   im2col(x: View, g: ConvGeometry, out: View): void;
   /** The adjoint of im2col: sums cols [N, C, ...kernel, ...outSpatial] back into out [N, C, ...spatial]. */
   col2im(cols: View, g: ConvGeometry, out: View): void;
+
+  // Fused kernels. Each replaces a chain of the kernels above on the hot path of training; the op
+  // layer calls them only on contiguous views (a row is the last dim) and otherwise, or when
+  // `supports` says no, runs the chain. Float dtypes only.
+
+  /** out = softmax(x) along each row, or logSoftmax with `log`; x, out are [rows, n]. */
+  softmax(x: View, out: View, log: boolean): void;
+  /**
+   * softmax's backward from its output y and the output's gradient dy ([rows, n]):
+   * dx = y·(dy − Σ dy·y), or with `log` (y = logSoftmax) dx = dy − e^y·Σ dy.
+   */
+  softmaxBackward(y: View, dy: View, out: View, log: boolean): void;
+  /**
+   * Layer normalization of each row of x [rows, n]: out = (x − mean)·rstd·weight + bias, with
+   * rstd = 1/√(var + eps) (biased variance); weight and bias ([n]) may be null. Writes mean and
+   * rstd ([rows]) for the backward.
+   */
+  layerNorm(
+    x: View,
+    weight: View | null,
+    bias: View | null,
+    eps: number,
+    out: View,
+    mean: View,
+    rstd: View,
+  ): void;
+  /**
+   * Its backward: dx [rows, n] from x, mean, rstd, weight and dy; with dWeight/dBias ([n], or
+   * null when not wanted) set to Σ over rows of dy·x̂ and of dy.
+   */
+  layerNormBackward(
+    x: View,
+    mean: View,
+    rstd: View,
+    weight: View | null,
+    dy: View,
+    dx: View,
+    dWeight: View | null,
+    dBias: View | null,
+  ): void;
+  /**
+   * One Adam/AdamW step in place: p, m, v (and vMax, AMSGrad's running maximum of v, unless
+   * null) are updated from grad; all contiguous, of one float dtype and size. The float32 result
+   * is bit for bit the chain of float32 kernels optim/adam.ts would run, in the same order.
+   */
+  adam(step: AdamStep, p: View, grad: View, m: View, v: View, vMax: View | null): void;
 }

@@ -74,7 +74,7 @@ function lastDims(op: string, x: nb.Tensor, normalizedShape: readonly number[]):
   return normalizedShape.map((_, i) => x.ndim - n + i);
 }
 
-/** (x − mean) / √(var + eps) · weight + bias over the trailing normalizedShape dims (biased var). */
+/** (x − mean) / √(var + eps) · weight + bias over the trailing normalizedShape dims (biased var); see nb.layerNorm. */
 export function layerNorm(
   x: nb.Tensor,
   normalizedShape: readonly number[],
@@ -82,14 +82,7 @@ export function layerNorm(
   bias?: nb.Tensor | null,
   eps = 1e-5,
 ): nb.Tensor {
-  const dims = lastDims("layerNorm", x, normalizedShape);
-  const mu = x.mean(dims, { keepdim: true });
-  const centered = x.sub(mu);
-  const variance = centered.mul(centered).mean(dims, { keepdim: true });
-  let y = centered.mul(variance.add(eps).rsqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
+  return nb.layerNorm(x, normalizedShape, { weight, bias, eps });
 }
 
 /**

@@ -21,27 +21,29 @@ function adamStep(
   decoupled: boolean,
 ): void {
   const [b1, b2] = g.betas;
+  const step = ((st.step as number | undefined) ?? 0) + 1;
+  st.step = step;
+  const bc1 = 1 - Math.pow(b1, step);
+  const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, step));
+  const m0 = buffer(st, "expAvg", p);
+  const v0 = buffer(st, "expAvgSq", p);
+  const vMax = g.amsgrad ? buffer(st, "maxExpAvgSq", p) : null;
+  // one kernel for the whole update where the backend has it: the same float32 values as the chain below
+  const hyper = { lr: g.lr, beta1: b1, beta2: b2, eps: g.eps, weightDecay: g.weightDecay, decoupled };
+  if (
+    nb.adamUpdate_({ ...hyper, maximize: g.maximize, bias1: bc1, bias2Sqrt: bc2Sqrt }, p, grad, m0, v0, vMax)
+  )
+    return;
   let d = g.maximize ? grad.neg() : grad;
   if (g.weightDecay !== 0) {
     if (decoupled) p.mul_(1 - g.lr * g.weightDecay);
     else d = d.add(p.detach(), { alpha: g.weightDecay });
   }
-  const step = ((st.step as number | undefined) ?? 0) + 1;
-  st.step = step;
   // the moments are updated in place, as PyTorch does (a state dict taken earlier sees them move)
-  const m = buffer(st, "expAvg", p)
-    .mul_(b1)
-    .add_(d, { alpha: 1 - b1 });
-  const v = buffer(st, "expAvgSq", p)
-    .mul_(b2)
-    .add_(d.mul(d), { alpha: 1 - b2 });
-  const bc1 = 1 - Math.pow(b1, step);
-  const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, step));
+  const m = m0.mul_(b1).add_(d, { alpha: 1 - b1 });
+  const v = v0.mul_(b2).add_(d.mul(d), { alpha: 1 - b2 });
   let second = v;
-  if (g.amsgrad) {
-    second = nb.maximum(buffer(st, "maxExpAvgSq", p), v);
-    st.maxExpAvgSq = second;
-  }
+  if (vMax) second = vMax.copy_(nb.maximum(vMax, v));
   const denom = second.sqrt().div(bc2Sqrt).add(g.eps);
   p.sub_(m.div(denom), { alpha: g.lr / bc1 });
 }

@@ -1,12 +1,14 @@
-// softmax and logSoftmax along one dim: numerically stable composites (the detached max is
-// subtracted first), so their gradients come from the primitives they are built of.
+// softmax and logSoftmax along one dim: along the last dim of a float tensor one fused kernel each
+// way (ops/primitives/fused.ts); otherwise numerically stable composites (the detached max is
+// subtracted first), whose gradients come from the primitives they are built of.
 import { type DType, isFloat } from "../util/dtype.js";
 import { fail } from "../util/errors.js";
 import { normDim } from "../util/shape.js";
 import { exp, log } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { amax } from "./reductions.js";
-import { Tensor } from "./tensor.js";
+import { apply, Tensor } from "./tensor.js";
+import { fusable, logSoftmaxLast, softmaxLast } from "../ops/primitives/fused.js";
 import { to } from "./views.js";
 
 export interface SoftmaxOptions {
@@ -26,6 +28,11 @@ function prepare(op: string, x: Tensor, dim: number, opts: SoftmaxOptions): [Ten
   return [t, t.ndim === 0 ? [] : [axis]];
 }
 
+/** Whether the fused kernel applies: along the last dim, on a backend that has it for the dtype. */
+function fused(t: Tensor, axes: number[]): boolean {
+  return t.ndim > 0 && axes[0] === t.ndim - 1 && fusable(t.array.backend, "softmax", t.dtype);
+}
+
 /** x − max(x) along the axes, with the max detached (it cancels in the result and its gradient). */
 function shifted(t: Tensor, axes: number[]): Tensor {
   return t.sub(amax(t.detach(), axes, { keepdim: true }));
@@ -38,6 +45,7 @@ function shifted(t: Tensor, axes: number[]): Tensor {
 export function softmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
   const [t, axes] = prepare("softmax", x, dim, opts);
   if (t.numel() === 0) return t.mul(1);
+  if (fused(t, axes)) return apply(softmaxLast, [t], undefined);
   const e = exp(shifted(t, axes));
   return e.div(sum(e, axes, { keepdim: true }));
 }
@@ -46,6 +54,7 @@ export function softmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tens
 export function logSoftmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
   const [t, axes] = prepare("logSoftmax", x, dim, opts);
   if (t.numel() === 0) return t.mul(1);
+  if (fused(t, axes)) return apply(logSoftmaxLast, [t], undefined);
   const s = shifted(t, axes);
   return s.sub(log(sum(exp(s), axes, { keepdim: true })));
 }

@@ -1,5 +1,5 @@
 // Work split across Node worker threads on the shared heap: matmul rows, large elementwise ops'
-// outer dim and convolution batches give bitwise identical results for 1, 2 and 3 threads (every
+// outer dim, convolution batches and the fused kernels' rows give bitwise identical results for 1, 2 and 3 threads (every
 // output element is computed in the same order), on sizes that split unevenly, with transposed,
 // broadcast and strided operands; and threads can be stopped again.
 import { after, test } from "node:test";
@@ -68,6 +68,23 @@ test("large elementwise ops and convolutions on 1, 2 and 3 threads give bitwise 
         x.T.mul(x.T), // transposed operands
         x.gt(y), // bool output
       ];
+      // the fused kernels split rows (softmax, layer norm) or elements (Adam)
+      const s = x.detach().requiresGrad_();
+      const sm = s.softmax(-1);
+      sm.mul(x).sum().backward();
+      const ln = s.detach().requiresGrad_();
+      const lw = y.detach().requiresGrad_();
+      const normed = nb.layerNorm(ln, [517], { weight: lw });
+      normed.mul(x).sum().backward();
+      outs.push(sm, s.grad!, normed, ln.grad!, lw.grad!, x.logSoftmax(-1));
+      const p = x.clone();
+      const m = nb.zerosLike(x);
+      const v = nb.zerosLike(x);
+      const step = { lr: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, decoupled: true };
+      assert.ok(
+        nb.adamUpdate_({ ...step, maximize: false, bias1: 0.1, bias2Sqrt: 0.1 }, p, x.sin(), m, v, null),
+      );
+      outs.push(p, m, v);
       const img = nb.randn([5, 8, 40, 40], { generator: g }).requiresGrad_();
       const w = nb.randn([6, 8, 3, 3], { generator: g }).requiresGrad_();
       const c = nb.conv2d(img, w, null, { padding: 1, stride: 1 });
@@ -84,6 +101,7 @@ test("large elementwise ops and convolutions on 1, 2 and 3 threads give bitwise 
     assert.deepEqual(r3![i], r1![i], `3 threads, result ${i}`);
   }
   assert.ok(made[1]!.counts.binary.native > 0 && made[1]!.counts.im2col.native > 0);
+  assert.ok(made[1]!.counts.softmax.native > 0 && made[1]!.counts.adam.native > 0);
 });
 
 test("setThreads(1) stops the workers; bad counts are refused", async () => {

@@ -1,6 +1,7 @@
 // The reference backend: plain TypeScript over typed arrays. It implements every kernel for every
 // dtype and stays, forever, the definition that faster backends are tested against.
 import type {
+  AdamStep,
   Backend,
   BinaryOp,
   Buf,
@@ -17,6 +18,7 @@ import { reduce, scan } from "./reduce.js";
 import { matmul } from "./matmul.js";
 import { gather, scatterAdd } from "./index-ops.js";
 import { col2im, im2col } from "./conv.js";
+import * as fused from "./fused.js";
 
 class RefBuf implements Buf {
   claims = 0;
@@ -29,13 +31,22 @@ class RefBuf implements Buf {
   }
 }
 
+/** The fused kernels, which run only for floating-point dtypes. */
+const FUSED: ReadonlySet<KernelName> = new Set([
+  "softmax",
+  "softmaxBackward",
+  "layerNorm",
+  "layerNormBackward",
+  "adam",
+]);
+
 const data = (v: View): TypedArray => (v.buf as RefBuf).data;
 
 export class ReferenceBackend implements Backend {
   readonly name = "reference";
 
-  supports(_kernel: KernelName, _dtype: DType): boolean {
-    return true;
+  supports(kernel: KernelName, dtype: DType): boolean {
+    return !FUSED.has(kernel) || dtype === "float32" || dtype === "float64";
   }
 
   alloc(dtype: DType, size: number): Buf {
@@ -91,5 +102,29 @@ export class ReferenceBackend implements Backend {
   }
   col2im(cols: View, g: ConvGeometry, out: View): void {
     col2im(data, cols, g, out);
+  }
+  softmax(x: View, out: View, log: boolean): void {
+    fused.softmax(data, x, out, log);
+  }
+  softmaxBackward(y: View, dy: View, out: View, log: boolean): void {
+    fused.softmaxBackward(data, y, dy, out, log);
+  }
+  layerNorm(x: View, w: View | null, b: View | null, eps: number, out: View, mean: View, rstd: View): void {
+    fused.layerNorm(data, x, w, b, eps, out, mean, rstd);
+  }
+  layerNormBackward(
+    x: View,
+    mean: View,
+    rstd: View,
+    w: View | null,
+    dy: View,
+    dx: View,
+    dw: View | null,
+    db: View | null,
+  ): void {
+    fused.layerNormBackward(data, x, mean, rstd, w, dy, dx, dw, db);
+  }
+  adam(s: AdamStep, p: View, grad: View, m: View, v: View, vMax: View | null): void {
+    fused.adam(data, s, p, grad, m, v, vMax);
   }
 }

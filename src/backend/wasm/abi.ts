@@ -41,6 +41,49 @@ export interface KernelExports {
     size: number,
   ): void;
   scanF32(op: number, x: number, out: number, n: number, sx: number, so: number, args: number): void;
+  softmaxF32(x: number, out: number, rows: number, n: number, log: boolean): void;
+  softmaxBackwardF32(y: number, dy: number, out: number, rows: number, n: number, log: boolean): void;
+  layerNormF32(
+    x: number,
+    w: number,
+    b: number,
+    eps: number,
+    out: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    n: number,
+  ): void;
+  layerNormBackwardF32(
+    x: number,
+    mean: number,
+    rstd: number,
+    w: number,
+    dy: number,
+    dx: number,
+    dw: number,
+    db: number,
+    rows: number,
+    n: number,
+  ): void;
+  adamF32(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    vmax: number,
+    n: number,
+    flags: number,
+    decay: number,
+    wd: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    bias2: number,
+    eps: number,
+    step: number,
+  ): void;
   matmulF32(
     a: number,
     as0: number,

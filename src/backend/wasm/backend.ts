@@ -5,6 +5,7 @@
 // backend's kernels over typed-array views of the same memory, so `supports` is true everywhere
 // and the results are the oracle's own. `counts` records which path each call took.
 import {
+  type AdamStep,
   type Backend,
   type BinaryOp,
   BOOL_OUTPUT_OPS,
@@ -24,6 +25,7 @@ import { reduce as refReduce, scan as refScan } from "../reference/reduce.js";
 import { matmul as refMatmul } from "../reference/matmul.js";
 import { gather as refGather, scatterAdd as refScatterAdd } from "../reference/index-ops.js";
 import { col2im as refCol2im, im2col as refIm2col } from "../reference/conv.js";
+import * as refFused from "../reference/fused.js";
 import { ARGS, BINARY_CODE, DTYPE_CODE, MATMUL, REDUCE_CODE, UNARY_CODE } from "./abi.js";
 import type { Loaded } from "./loader.js";
 import { Heap } from "./memory.js";
@@ -64,7 +66,21 @@ const NATIVE: Record<KernelName, readonly DType[]> = {
   matmul: ["float32"],
   im2col: ["float32"],
   col2im: ["float32"],
+  softmax: ["float32"],
+  softmaxBackward: ["float32"],
+  layerNorm: ["float32"],
+  layerNormBackward: ["float32"],
+  adam: ["float32"],
 };
+
+/** The fused kernels, which run only for floating-point dtypes. */
+const FLOAT_ONLY: ReadonlySet<KernelName> = new Set([
+  "softmax",
+  "softmaxBackward",
+  "layerNorm",
+  "layerNormBackward",
+  "adam",
+]);
 
 /** Multiply-adds below which a matmul stays on one thread (waking workers costs tens of µs). */
 const THREAD_MIN_MADDS = 1 << 21;
@@ -102,7 +118,17 @@ export class WasmBackend implements Backend {
   ) {
     this.loaded = loaded;
     this.k = loaded.exports;
-    this.kernels = [this.k.matmulF32, this.k.unaryF32, this.k.binaryF32, this.k.im2col, this.k.col2im];
+    this.kernels = [
+      this.k.matmulF32,
+      this.k.unaryF32,
+      this.k.binaryF32,
+      this.k.im2col,
+      this.k.col2im,
+      this.k.softmaxF32,
+      this.k.softmaxBackwardF32,
+      this.k.layerNormF32,
+      this.k.adamF32,
+    ];
     this.heap = new Heap(loaded.memory, this.k.heapBase(), loaded.maxBytes, this.k.zero);
     this.args = this.heap.alloc(ARGS.WORDS * 4, "kernel arguments").ptr;
     this.heap.budget = loaded.residentBytes;
@@ -110,8 +136,8 @@ export class WasmBackend implements Backend {
     for (const k of Object.keys(NATIVE) as KernelName[]) this.counts[k] = { native: 0, fallback: 0 };
   }
 
-  supports(_kernel: KernelName, _dtype: DType): boolean {
-    return true;
+  supports(kernel: KernelName, dtype: DType): boolean {
+    return !FLOAT_ONLY.has(kernel) || dtype === "float32" || dtype === "float64";
   }
 
   /** Whether `kernel` runs in WebAssembly for `dtype` (otherwise the reference kernel runs on the heap). */
@@ -453,7 +479,94 @@ export class WasmBackend implements Backend {
     this.slices(size(cols), 0, CONV_SHIFTS, (args) => [KERNEL.col2im, pc, po, args]);
   }
 
+  softmax(x: View, out: View, log: boolean): void {
+    this.use(x, out);
+    if (x.dtype !== "float32" || out.dtype !== "float32")
+      return this.fallback("softmax", () => refFused.softmax(this.data, x, out, log));
+    this.count("softmax", true);
+    const [rows, n] = refFused.rowsOf(x);
+    const [px, po] = [this.at(x), this.at(out)];
+    this.split(rows, rows * n, (r, count) => [
+      KERNEL.softmax,
+      px + r * n * 4,
+      po + r * n * 4,
+      count,
+      n,
+      +log,
+    ]);
+  }
+
+  softmaxBackward(y: View, dy: View, out: View, log: boolean): void {
+    this.use(y, dy, out);
+    if (y.dtype !== "float32" || dy.dtype !== "float32" || out.dtype !== "float32")
+      return this.fallback("softmaxBackward", () => refFused.softmaxBackward(this.data, y, dy, out, log));
+    this.count("softmaxBackward", true);
+    const [rows, n] = refFused.rowsOf(y);
+    const [py, pg, po] = [this.at(y), this.at(dy), this.at(out)];
+    this.split(rows, rows * n, (r, count) => {
+      const o = r * n * 4;
+      return [KERNEL.softmaxBackward, py + o, pg + o, po + o, count, n, +log];
+    });
+  }
+
+  layerNorm(x: View, w: View | null, b: View | null, eps: number, out: View, mean: View, rstd: View): void {
+    const views = [x, w, b, out, mean, rstd].filter((v): v is View => v !== null);
+    this.use(...views);
+    if (views.some((v) => v.dtype !== "float32"))
+      return this.fallback("layerNorm", () => refFused.layerNorm(this.data, x, w, b, eps, out, mean, rstd));
+    this.count("layerNorm", true);
+    const [rows, n] = refFused.rowsOf(x);
+    const [px, pw, pb, po, pm, pr] = [x, w, b, out, mean, rstd].map((v) => this.at(v));
+    this.split(rows, rows * n, (r, count) => {
+      const o = r * n * 4;
+      return [KERNEL.layerNorm, px! + o, pw!, pb!, eps, po! + o, pm! + r * 4, pr! + r * 4, count, n];
+    });
+  }
+
+  layerNormBackward(
+    x: View,
+    mean: View,
+    rstd: View,
+    w: View | null,
+    dy: View,
+    dx: View,
+    dw: View | null,
+    db: View | null,
+  ): void {
+    const views = [x, mean, rstd, w, dy, dx, dw, db].filter((v): v is View => v !== null);
+    this.use(...views);
+    const ref = () => refFused.layerNormBackward(this.data, x, mean, rstd, w, dy, dx, dw, db);
+    if (views.some((v) => v.dtype !== "float32")) return this.fallback("layerNormBackward", ref);
+    this.count("layerNormBackward", true);
+    const [rows, n] = refFused.rowsOf(x);
+    const [px, pm, pr, pw, pg] = [this.at(x), this.at(mean), this.at(rstd), this.at(w), this.at(dy)];
+    this.k.layerNormBackwardF32(px, pm, pr, pw, pg, this.at(dx), this.at(dw), this.at(db), rows, n);
+  }
+
+  adam(s: AdamStep, p: View, grad: View, m: View, v: View, vMax: View | null): void {
+    const views = [p, grad, m, v, vMax].filter((u): u is View => u !== null);
+    this.use(...views);
+    if (views.some((u) => u.dtype !== "float32"))
+      return this.fallback("adam", () => refFused.adam(this.data, s, p, grad, m, v, vMax));
+    this.count("adam", true);
+    const f = Math.fround;
+    const flags = (s.maximize ? 1 : 0) | (s.decoupled ? 2 : 0) | (s.weightDecay !== 0 ? 4 : 0);
+    const scalars = [f(1 - s.lr * s.weightDecay), f(s.weightDecay), f(s.beta1), f(1 - s.beta1), f(s.beta2)];
+    scalars.push(f(1 - s.beta2), f(s.bias2Sqrt), f(s.eps), f(s.lr / s.bias1));
+    const [pp, pg, pm, pv, px] = [this.at(p), this.at(grad), this.at(m), this.at(v), this.at(vMax)];
+    // every element's update is the same operations whichever loop (SIMD or tail) runs it
+    this.split(size(p), size(p), (i, count) => {
+      const o = i * 4;
+      return [KERNEL.adam, pp + o, pg + o, pm + o, pv + o, px && px + o, count, flags, ...scalars];
+    });
+  }
+
   // --- helpers
+
+  /** The byte address of a contiguous view's first element (0 for an absent view). */
+  private at(v: View | null): number {
+    return v ? this.ptr(v) + v.offset * WIDTH[v.dtype] : 0;
+  }
 
   /** The buffer's values as a typed array over the heap (valid until the next allocation). */
   private typed(buf: Buf): TypedArray {
@@ -524,6 +637,22 @@ export class WasmBackend implements Backend {
     this.pool!.run(
       Array.from({ length: threads - 1 }, (_, t) => job(at(t + 1), start(t + 1))),
       () => this.runJob(job(at(0), 0)),
+    );
+  }
+
+  /**
+   * Runs `job(first, count)` over `total` independent rows (or elements): on this thread alone, or,
+   * when the pool is up and `work` elements are worth waking it, one contiguous range per thread.
+   */
+  private split(total: number, work: number, job: (first: number, count: number) => Job): void {
+    if (total === 0) return;
+    const threads = this.pool && work >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, total) : 1;
+    if (threads <= 1) return this.runJob(job(0, total));
+    const start = (t: number) => Math.floor((total * t) / threads);
+    const range = (t: number) => job(start(t), start(t + 1) - start(t));
+    this.pool!.run(
+      Array.from({ length: threads - 1 }, (_, t) => range(t + 1)),
+      () => this.runJob(range(0)),
     );
   }
 

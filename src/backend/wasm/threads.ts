@@ -9,7 +9,17 @@
 import type { Loaded } from "./loader.js";
 
 /** The kernels a worker runs, by the number that starts a job's arguments. */
-export const KERNEL = { matmul: 0, unary: 1, binary: 2, im2col: 3, col2im: 4 } as const;
+export const KERNEL = {
+  matmul: 0,
+  unary: 1,
+  binary: 2,
+  im2col: 3,
+  col2im: 4,
+  softmax: 5,
+  softmaxBackward: 6,
+  layerNorm: 7,
+  adam: 8,
+} as const;
 
 /** A job: a KERNEL number, then that kernel's arguments in order (see abi.ts). */
 export type Job = number[];
@@ -24,7 +34,7 @@ const MAX_ARGS = 24;
 /** The worker's loop once it has the module, the memory and its control block. */
 const LOOP = `
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const kernels = [k.matmulF32, k.unaryF32, k.binaryF32, k.im2col, k.col2im];
+const kernels = [k.matmulF32, k.unaryF32, k.binaryF32, k.im2col, k.col2im, k.softmaxF32, k.softmaxBackwardF32, k.layerNormF32, k.adamF32];
 const ctl = new Int32Array(control, 0, 4);
 const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS});
 post("ready");

@@ -6,6 +6,7 @@ export { reduceInner, reduceOuter, scanF32 } from "./reduce";
 export { matmulF32 } from "./matmul";
 export { badIndex, gather, scatterAdd } from "./index-ops";
 export { col2im, im2col } from "./conv";
+export { adamF32, layerNormBackwardF32, layerNormF32, softmaxBackwardF32, softmaxF32 } from "./fused";
 
 /** The first byte the JS allocator may hand out: everything below holds the module's static data. */
 export function heapBase(): usize {
