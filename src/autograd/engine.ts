@@ -127,6 +127,11 @@ class Pending {
     this.owned.delete(g.buf);
   }
 
+  /** Whether backward owns g's buffer and this one pending gradient is all that refers to it. */
+  soleHolder(g: NdArray): boolean {
+    return this.owned.get(g.buf) === 1;
+  }
+
   /** One pending gradient less refers to g's buffer; freed when none is left and backward owns it. */
   drop(g: NdArray): void {
     const n = this.owned.get(g.buf);
@@ -178,8 +183,9 @@ export function runBackward(roots: readonly [Node, NdArray][], opts: BackwardOpt
       if (node.isLeaf) continue;
     }
     if (node.isLeaf) {
-      if (!opts.capture) node.sink?.(g); // the sink copies or adds: it keeps no reference to g
-      pending.drop(g);
+      // the sink copies or adds, or keeps g when nothing else can see it (then backward lets go of it)
+      if (!opts.capture && node.sink?.(g, pending.soleHolder(g))) pending.expose(g);
+      else pending.drop(g);
       continue;
     }
     const ctx = node.ctx!;

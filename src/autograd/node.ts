@@ -26,7 +26,11 @@ export class Node {
     /** per input: the node its gradient flows to, or null when it needs none */
     readonly inputs: readonly (Node | null)[],
     /** leaves only: where the summed gradient goes (into tensor.grad) */
-    readonly sink: ((grad: NdArray) => void) | null = null,
+    /**
+     * Receives a leaf's summed gradient. With `yours` the buffer is backward's own and referred to
+     * by nothing else, so the sink may keep it (returning true) instead of copying it.
+     */
+    readonly sink: ((grad: NdArray, yours: boolean) => boolean) | null = null,
   ) {}
 
   get name(): string {

@@ -4,7 +4,7 @@ import { type BinaryOp, BOOL_OUTPUT_OPS, type ReduceOp, type UnaryOp } from "../
 import { type DType, promote } from "../util/dtype.js";
 import { fmtShape, shapeError } from "../util/errors.js";
 import { broadcastShapes, contiguousStrides, type Shape, shapesEqual, sizeOf } from "../util/shape.js";
-import { cast, contiguous, empty, kernel, NdArray } from "./ndarray.js";
+import { cast, contiguous, empty, kernel, NdArray, release } from "./ndarray.js";
 
 /** A view of `a` broadcast to `shape` (zero strides on new or size-1 dims). */
 export function expandTo(a: NdArray, shape: Shape, op = "expand"): NdArray {
@@ -53,6 +53,23 @@ export function binaryInto(op: BinaryOp, a: NdArray, b: NdArray, out: NdArray): 
     expandTo(b, out.shape),
     out,
   );
+}
+
+/**
+ * Whether a kernel may write `op(dst, b)` straight into dst: dst contiguous, b of its dtype and
+ * backend, and not overlapping dst in another layout (it would be read after being written).
+ */
+export function canWriteInto(dst: NdArray, b: NdArray): boolean {
+  if (!dst.isContiguous || b.dtype !== dst.dtype || b.backend !== dst.backend) return false;
+  return b.buf !== dst.buf || (b.offset === dst.offset && b.strides.join() === dst.strides.join());
+}
+
+/** dst = dst op b in place (b broadcast to dst): straight into dst where it can, else computed aside and copied. */
+export function updateInto(op: BinaryOp, dst: NdArray, b: NdArray): void {
+  if (canWriteInto(dst, b)) return binaryInto(op, dst, b, dst);
+  const r = binary(op, dst, b);
+  copyInto(r, dst);
+  release(r);
 }
 
 export function where(cond: NdArray, a: NdArray, b: NdArray): NdArray {

@@ -3,7 +3,7 @@
 // a leaf that requires grad may only be changed in place inside noGrad (optimizers, init).
 import { isAnomalyEnabled, isGradEnabled } from "../autograd/grad-mode.js";
 import type { BinaryOp } from "../backend/interface.js";
-import { binaryInto, copyInto, scalar } from "../ops/array.js";
+import { binaryInto, canWriteInto, copyInto, scalar } from "../ops/array.js";
 import { release } from "../ops/ndarray.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { broadcastShapes, shapesEqual } from "../util/shape.js";
@@ -59,10 +59,10 @@ function writeDirectly(t: Tensor, op: BinaryOp, operand: () => TensorLike): bool
   const v = operand();
   if (typeof v === "boolean") return false;
   const b = v instanceof Tensor ? v.array : scalar(v, t.dtype, t.array);
-  if (b.dtype !== t.dtype || b.backend !== t.array.backend) return false;
-  // an operand overlapping the output in another layout would be read after it was written
-  if (b.buf === t.array.buf && (b.offset !== t.array.offset || b.strides.join() !== t.array.strides.join()))
+  if (!canWriteInto(t.array, b)) {
+    if (!(v instanceof Tensor)) release(b);
     return false;
+  }
   binaryInto(op, t.array, b, t.array);
   if (!(v instanceof Tensor)) release(b); // the scalar made here
   return true;

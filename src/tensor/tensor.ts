@@ -5,8 +5,8 @@ import { runBackward } from "../autograd/engine.js";
 import { Node } from "../autograd/node.js";
 import { applyOp, type AutogradInput } from "../autograd/apply.js";
 import type { OpDef } from "../ops/define.js";
-import { cast, claim, full, type NdArray, release, unclaim } from "../ops/ndarray.js";
-import { binary, copyInto, reshape } from "../ops/array.js";
+import { cast, claim, full, type NdArray, unclaim } from "../ops/ndarray.js";
+import { reshape, updateInto } from "../ops/array.js";
 import type { DType, TypedArray } from "../util/dtype.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { normDim, shapesEqual } from "../util/shape.js";
@@ -120,21 +120,23 @@ export class Tensor implements AutogradInput {
   gradNode(): Node | null {
     if (this.gradFn) return this.gradFn;
     if (!this._requiresGrad) return null;
-    this.accumulator ??= new Node(null, null, null, [], (g) => this.accumulate(g));
+    this.accumulator ??= new Node(null, null, null, [], (g, yours) => this.accumulate(g, yours));
     return this.accumulator;
   }
 
-  private accumulate(g: NdArray): void {
+  /** Adds g to .grad in place (true when it kept g's buffer as the new .grad, see Node.sink). */
+  private accumulate(g: NdArray, yours: boolean): boolean {
     const prev = this.grad;
     if (prev && !prev.isDisposed && shapesEqual(prev.shape, g.shape)) {
       // accumulate in place, as PyTorch does (a reference to .grad sees the sum)
-      const sum = binary("add", prev.array, g);
-      copyInto(sum, prev.array);
-      release(sum);
-      return;
+      updateInto("add", prev.array, g);
+      return false;
     }
-    // a fresh contiguous copy, so later in-place updates never alias the graph's arrays
-    this.grad = keep(new Tensor(cast(g, g.dtype)));
+    // backward's own contiguous array becomes .grad; anything else is copied, so later in-place
+    // updates never alias the graph's arrays
+    const whole = g.isContiguous && g.offset === 0 && g.buf.size === g.size && g.dtype === this.dtype;
+    this.grad = keep(new Tensor(yours && whole ? g : cast(g, g.dtype)));
+    return yours && whole;
   }
 
   /**
@@ -184,7 +186,7 @@ export class Tensor implements AutogradInput {
   retainGrad(): this {
     const node = this.gradNode();
     if (!node) fail("retainGrad", "cannot retain the gradient of a tensor that does not require grad");
-    if (!node.isLeaf) node.retain = (g) => this.accumulate(g);
+    if (!node.isLeaf) node.retain = (g) => void this.accumulate(g, false); // g flows on: copied
     return this;
   }
 

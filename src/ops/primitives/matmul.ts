@@ -1,8 +1,15 @@
 // The batched matmul primitive: [B,M,K] @ [B,K,N] → [B,M,N]. Its gradients are matmuls with the
-// other operand transposed — as views, so no transpose is materialised.
+// other operand transposed — as views, so no transpose is materialised — and, as in PyTorch, each
+// comes out in its input's layout: for a transposed matrix (a Linear layer's Wᵀ) the product is
+// taken the other way round and handed back transposed, so W's gradient arrives contiguous
+// instead of needing a strided copy.
 import { defineOp } from "../define.js";
 import { bmm, transposeLast } from "../array.js";
 import type { NdArray } from "../ndarray.js";
+
+/** Whether the matrices of a [B, R, C] stack are stored column by column (a transposed contiguous matrix). */
+const columnMajor = (x: NdArray) =>
+  x.shape[1]! > 1 && x.shape[2]! > 1 && x.strides[1] === 1 && x.strides[2] === x.shape[1];
 
 export const matmul = defineOp({
   name: "matmul",
@@ -12,9 +19,10 @@ export const matmul = defineOp({
   },
   backward: (ctx, g) => {
     const [a, b] = ctx.saved as [NdArray, NdArray];
-    return [
-      ctx.needsGrad[0] ? bmm(g, transposeLast(b)) : null, // dA = G·Bᵀ
-      ctx.needsGrad[1] ? bmm(transposeLast(a), g) : null, // dB = Aᵀ·G
-    ];
+    const gT = () => transposeLast(g);
+    // dA = G·Bᵀ (or (B·Gᵀ)ᵀ), dB = Aᵀ·G (or (Gᵀ·A)ᵀ)
+    const dA = () => (columnMajor(a) ? transposeLast(bmm(b, gT())) : bmm(g, transposeLast(b)));
+    const dB = () => (columnMajor(b) ? transposeLast(bmm(gT(), a)) : bmm(transposeLast(a), g));
+    return [ctx.needsGrad[0] ? dA() : null, ctx.needsGrad[1] ? dB() : null];
   },
 });
