@@ -62,8 +62,8 @@ export function attention(
   const S = k.shape.at(-2)!;
   let scores = q.matmul(k.transpose(-2, -1)).mul(opts.scale ?? 1 / Math.sqrt(E)); // [..., L, S]
   const mask = opts.isCausal ? causalMask(L, S, 0) : opts.attnMask;
-  if (mask)
-    scores = mask.dtype === "bool" ? scores.maskedFill(mask.logicalNot(), -Infinity) : scores.add(mask);
+  // a bool mask becomes an additive one (0 or −∞), as PyTorch's own SDPA does: its backward is free
+  if (mask) scores = scores.add(mask.dtype === "bool" ? nb.where(mask, 0, -Infinity).to(scores.dtype) : mask);
   let weights = nb.softmax(scores, -1);
   if (opts.dropoutP)
     weights = F.dropout(weights, opts.dropoutP, { training: true, generator: opts.generator });
