@@ -18,6 +18,11 @@ export type PlaygroundOut =
       running: boolean;
       /** Why it stopped, when it just did. */
       stopped?: string;
+      /**
+       * The run ended by itself (its "stop at" step): the page's Train button should say so. Other
+       * reports with running false may be late ones from before the user pressed Train again.
+       */
+      ended?: true;
     }
   | HostError;
 
@@ -30,10 +35,11 @@ export const playgroundHost: HostFactory<PlaygroundIn, PlaygroundOut> = (send) =
   let generation = 0; // a configure or pause ends the loop of an older generation
   let stopAt = 0; // this run's last step; 0: none
 
-  const report = (stopped?: string): void => {
+  const report = (stopped?: string, ended = false): void => {
     const t = trainer!;
     const metrics = { ...t.metrics(), testLoss: t.testLoss() };
-    send({ type: "progress", metrics, grid: t.grid(), running, ...(stopped ? { stopped } : {}) });
+    const why = { ...(stopped ? { stopped } : {}), ...(ended ? { ended: true as const } : {}) };
+    send({ type: "progress", metrics, grid: t.grid(), running, ...why });
   };
 
   const fail = (e: unknown): void => {
@@ -50,7 +56,7 @@ export const playgroundHost: HostFactory<PlaygroundIn, PlaygroundOut> = (send) =
       while (performance.now() - start < SLICE_MS && !(stopAt > 0 && t.steps >= stopAt));
       if (stopAt > 0 && t.steps >= stopAt) {
         running = false;
-        report(`reached step ${t.steps}, the "stop at" setting`);
+        report(`reached step ${t.steps}, the "stop at" setting`, true);
         return;
       }
       report();

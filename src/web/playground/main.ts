@@ -158,7 +158,7 @@ function onMessage(msg: PlaygroundOut | BackendReport): void {
   drawChart(byId("loss-chart", HTMLCanvasElement), series, "step");
   lastGrid = msg.grid;
   redraw();
-  if (!msg.running && running) setRunning(false);
+  if (msg.ended && running) setRunning(false);
   const status = byId("status");
   if (msg.stopped) status.textContent = `Stopped at step ${m.step}: ${msg.stopped}.`;
   else if (msg.running) status.textContent = "Training…";
