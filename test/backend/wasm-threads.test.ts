@@ -20,10 +20,13 @@ test("matmul on 1, 2 and 3 threads gives bitwise identical results", async () =>
   assert.deepEqual([one.threads, two.threads, three.threads], [1, 2, 3]);
   const r = new Rand(31);
   for (const [B, M, K, N, layout] of [
+    // each past the threading threshold; split by rows where M ≥ N, by columns where M < N
     [1, 256, 300, 200, "plain"],
-    [3, 130, 257, 67, "transposed"],
+    [3, 130, 257, 267, "transposed"],
     [2, 517, 64, 129, "broadcast"],
-    [1, 1000, 40, 72, "plain"],
+    [1, 1000, 120, 72, "plain"],
+    [2, 60, 301, 1003, "transposed"],
+    [1, 36, 700, 999, "plain"],
   ] as const) {
     const a = Float32Array.from({ length: B * M * K }, () => r.normal());
     const b = Float32Array.from({ length: (layout === "broadcast" ? 1 : B) * K * N }, () => r.normal());

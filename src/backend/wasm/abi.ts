@@ -95,6 +95,7 @@ export interface KernelExports {
     bs2: number,
     out: number,
     os0: number,
+    ldo: number,
     nb: number,
     m: number,
     k: number,

@@ -83,7 +83,7 @@ const FLOAT_ONLY: ReadonlySet<KernelName> = new Set([
 ]);
 
 /** Multiply-adds below which a matmul stays on one thread (waking workers costs tens of µs). */
-const THREAD_MIN_MADDS = 1 << 21;
+const THREAD_MIN_MADDS = 1 << 23;
 /** Elements below which elementwise ops and im2col/col2im stay on one thread. */
 const THREAD_MIN_ELEMENTS = 1 << 17;
 /** Slicing an iteration's outer dim moves each view's offset by its outer stride (views 0, 1, 2). */
@@ -348,33 +348,42 @@ export class WasmBackend implements Backend {
     const N = b.shape[2]!;
     if (B === 0 || M === 0 || N === 0) return;
     const { KC, MC, NC, MR, NR } = MATMUL;
-    // row slices, a multiple of MR each, one per thread when the product is worth waking them
+    // one slice per thread when the product is worth waking them: of N's columns when M < N (each
+    // thread then packs its own rows of A, the smaller operand, instead of all of B), else of
+    // M's rows; slices are whole micro-tiles
+    const byCols = M < N;
+    const [len, tileOf] = byCols ? [N, NR] : [M, MR];
     const threads =
-      this.pool && B * M * N * K >= THREAD_MIN_MADDS ? Math.min(this.pool.size + 1, Math.floor(M / MR)) : 1;
-    const rows = Math.ceil(M / threads / MR) * MR;
+      this.pool && B * M * N * K >= THREAD_MIN_MADDS
+        ? Math.min(this.pool.size + 1, Math.floor(len / tileOf))
+        : 1;
+    const span = Math.ceil(len / Math.max(threads, 1) / tileOf) * tileOf;
+    const [rows, cols] = byCols ? [M, span] : [span, N];
     const kc = Math.min(K, KC);
     const packA = kc * Math.ceil(Math.min(rows, MC) / MR) * MR * 4;
-    const packB = kc * Math.ceil(Math.min(N, NC) / NR) * NR * 4;
+    const packB = kc * Math.ceil(Math.min(cols, NC) / NR) * NR * 4;
     const per = packA + packB + MR * NR * 4;
-    const s = this.scratchFor(per * threads);
+    const s = this.scratchFor(per * Math.max(threads, 1));
     const [as0, as1, as2] = a.strides as [number, number, number];
+    const [bs0, bs1, bs2] = b.strides as [number, number, number];
     const pa = this.ptr(a) + a.offset * 4;
+    const pb = this.ptr(b) + b.offset * 4;
     const po = this.ptr(out) + out.offset * 4;
     const job = (t: number): number[] => {
-      const r0 = t * rows;
+      const [r0, c0] = byCols ? [0, t * span] : [t * span, 0];
       const p = s + t * per;
       // prettier-ignore
       return [
         KERNEL.matmul,
         pa + r0 * as1 * 4, as0, as1, as2,
-        this.ptr(b) + b.offset * 4, b.strides[0]!, b.strides[1]!, b.strides[2]!,
-        po + r0 * N * 4, M * N,
-        B, Math.min(rows, M - r0), K, N,
+        pb + c0 * bs2 * 4, bs0, bs1, bs2,
+        po + (r0 * N + c0) * 4, M * N, N,
+        B, Math.min(rows, M - r0), K, Math.min(cols, N - c0),
         p, p + packA, p + packA + packB,
       ];
     };
     const own = () => this.runJob(job(0));
-    if (threads === 1) own();
+    if (threads <= 1) own();
     else
       this.pool!.run(
         Array.from({ length: threads - 1 }, (_, i) => job(i + 1)),

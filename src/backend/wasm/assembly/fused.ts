@@ -1,6 +1,7 @@
 // Fused float32 kernels over contiguous rows: softmax / logSoftmax and layer norm with their
 // backwards, and one Adam step. Row sums accumulate in float64 (two float64x2 accumulators per
 // four lanes); every loop has a SIMD body and a scalar tail.
+import { extremeContig } from "./reduce";
 import { expF32 } from "./vmath";
 
 @inline function lo(x: v128): v128 {
@@ -13,19 +14,6 @@ import { expF32 } from "./vmath";
   return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
 }
 
-/** The largest of n float32 at p; NaN anywhere gives NaN. */
-function rowMax(p: usize, n: i32): f32 {
-  let m: f32 = -Infinity;
-  let i = 0;
-  if (n >= 4) {
-    let v = f32x4.splat(-Infinity);
-    for (; i + 4 <= n; i += 4) v = f32x4.max(v, v128.load(p + (<usize>i << 2)));
-    m = Mathf.max(Mathf.max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), Mathf.max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
-  }
-  for (; i < n; i++) m = Mathf.max(m, load<f32>(p + (<usize>i << 2)));
-  return m;
-}
-
 /** e^(x − max) of one lane (the scalar tail of the SIMD exp, so both agree). */
 @inline function exp1(x: f32): f32 {
   return f32x4.extract_lane(expF32(f32x4.splat(x)), 0);
@@ -35,7 +23,7 @@ export function softmaxF32(x: usize, out: usize, rows: i32, n: i32, log: bool): 
   for (let r = 0; r < rows; r++) {
     const px = x + ((<usize>r * <usize>n) << 2);
     const po = out + ((<usize>r * <usize>n) << 2);
-    const max = rowMax(px, n);
+    const max = extremeContig(true, px, n, -Infinity);
     const vmax = f32x4.splat(max);
     let s0 = f64x2.splat(0);
     let s1 = f64x2.splat(0);
@@ -43,10 +31,9 @@ export function softmaxF32(x: usize, out: usize, rows: i32, n: i32, log: bool): 
     for (; i + 4 <= n; i += 4) {
       const e = expF32(f32x4.sub(v128.load(px + (<usize>i << 2)), vmax));
       if (!log) v128.store(po + (<usize>i << 2), e);
-      s0 = f64x2.add(s0, lo(e));
-      s1 = f64x2.add(s1, hi(e));
+      s0 = f32x4.add(s0, e);
     }
-    let sum = lanes(f64x2.add(s0, s1));
+    let sum = <f64>f32x4.extract_lane(s0, 0) + <f64>f32x4.extract_lane(s0, 1) + <f64>f32x4.extract_lane(s0, 2) + <f64>f32x4.extract_lane(s0, 3);
     for (; i < n; i++) {
       const e = exp1(load<f32>(px + (<usize>i << 2)) - max);
       if (!log) store<f32>(po + (<usize>i << 2), e);

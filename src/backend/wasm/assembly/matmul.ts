@@ -195,8 +195,8 @@ function kernel4x8(
 
 /**
  * out[b] = a[b] @ b[b] for b < nb. a and b point at the views' first elements; strides are in
- * elements; out's rows are contiguous, n long, and its batches os0 apart (M·N, or more when this
- * call computes a slice of M's rows for one thread). Scratch: packA holds MC·KC floats, packB KC·NC
+ * elements; out's rows are contiguous, n long and ldo apart (N, or more when this call computes a
+ * slice of N's columns for one thread), and its batches os0 apart (M·N). Scratch: packA holds MC·KC floats, packB KC·NC
  * (rounded up to whole panels), tile MR·NR floats.
  */
 export function matmulF32(
@@ -210,6 +210,7 @@ export function matmulF32(
   bs2: i32,
   out: usize,
   os0: i32,
+  ldo: i32,
   nb: i32,
   m: i32,
   k: i32,
@@ -218,9 +219,10 @@ export function matmulF32(
   pb: usize,
   tile: usize,
 ): void {
-  const ldc = <usize>n << 2;
+  const ldc = <usize>ldo << 2;
   if (k == 0) {
-    for (let bi = 0; bi < nb; bi++) memory.fill(out + (<usize>(bi * os0) << 2), 0, <usize>m * ldc);
+    for (let bi = 0; bi < nb; bi++)
+      for (let r = 0; r < m; r++) memory.fill(out + (<usize>(bi * os0) << 2) + <usize>r * ldc, 0, <usize>n << 2);
     return;
   }
   for (let bi = 0; bi < nb; bi++) {

@@ -39,22 +39,31 @@ function sumContig(p: usize, n: i32): f64 {
   return acc;
 }
 
-/** max (or min) of n contiguous float32 at p combined with acc; NaN anywhere gives NaN. */
-function extremeContig(isMax: bool, p: usize, n: i32, acc: f32): f32 {
+/**
+ * max (or min) of n contiguous float32 at p combined with acc; NaN anywhere gives NaN. The loop
+ * compares with pmax/pmin (one instruction each, where NaN-propagating max/min take several)
+ * and remembers a NaN by or-ing x ≠ x aside.
+ */
+export function extremeContig(isMax: bool, p: usize, n: i32, acc: f32): f32 {
   let i = 0;
   if (n >= 8) {
     let m0 = f32x4.splat(acc);
     let m1 = m0;
+    let nan = i32x4.splat(0);
     for (; i + 8 <= n; i += 8, p += 32) {
+      const u = v128.load(p);
+      const v = v128.load(p, 16);
+      nan = v128.or(nan, v128.or(f32x4.ne(u, u), f32x4.ne(v, v)));
       if (isMax) {
-        m0 = f32x4.max(m0, v128.load(p));
-        m1 = f32x4.max(m1, v128.load(p, 16));
+        m0 = f32x4.pmax(m0, u);
+        m1 = f32x4.pmax(m1, v);
       } else {
-        m0 = f32x4.min(m0, v128.load(p));
-        m1 = f32x4.min(m1, v128.load(p, 16));
+        m0 = f32x4.pmin(m0, u);
+        m1 = f32x4.pmin(m1, v);
       }
     }
-    const m = isMax ? f32x4.max(m0, m1) : f32x4.min(m0, m1);
+    if (v128.any_true(nan)) return NaN;
+  const m = isMax ? f32x4.max(m0, m1) : f32x4.min(m0, m1);
     acc = lanesExtreme(isMax, m, acc);
   }
   if (acc != acc) return acc;
