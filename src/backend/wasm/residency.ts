@@ -18,6 +18,8 @@ export class Slot {
   store: Uint8Array | null = null;
   /** The kernel call that last touched it. */
   used = 0;
+  /** The kernel call current when it took its place in the queue (see evictOldest). */
+  queued = 0;
   freed = false;
   /** Whether the finalizer will free it when its owner is collected (large slots only). */
   watched = false;
@@ -31,7 +33,7 @@ export class Slot {
 const WATCH_MIN_BYTES = 1 << 16;
 
 export class Residency {
-  /** Resident slots, least recently used first. */
+  /** Resident slots in the order they were queued: roughly least recently used first. */
   private readonly lru = new Set<Slot>();
   /** Increases with every kernel call; slots touched in the current one are pinned. */
   private epoch = 1;
@@ -63,12 +65,14 @@ export class Residency {
     this.epoch++;
   }
 
-  /** Makes `slot` resident (bringing it back if it moved out) and marks it used by this call. */
+  /**
+   * Makes `slot` resident (bringing it back if it moved out) and marks it used by this call. It
+   * keeps its place in the queue (reordering a large Set on every kernel call cost more than the
+   * kernels of small ops); eviction gives it a second chance instead.
+   */
   touch(owner: object, slot: Slot): void {
     if (slot.ptr < 0) this.bringBack(owner, slot);
     slot.used = this.epoch;
-    this.lru.delete(slot);
-    this.lru.add(slot);
   }
 
   /** Returns the slot's block now; the slot cannot be used again. */
@@ -89,7 +93,7 @@ export class Residency {
   private settle(owner: object, slot: Slot, ptr: number, size: number): void {
     slot.ptr = ptr;
     slot.block = size;
-    slot.used = this.epoch;
+    slot.used = slot.queued = this.epoch;
     this.lru.add(slot);
     if (slot.bytes >= WATCH_MIN_BYTES) {
       this.finalizer.register(owner, slot, slot);
@@ -109,10 +113,23 @@ export class Residency {
     slot.ptr = -1;
   }
 
-  /** Moves the least recently used unpinned slot out of the heap; false when every slot is pinned. */
+  /**
+   * Moves the least recently used unpinned slot out of the heap; false when every slot is pinned.
+   * Second chance (CLOCK): from the front of the queue, a slot used since it was queued, or pinned
+   * by the current call, goes to the back; the first that was not is the one.
+   */
   private evictOldest(): boolean {
+    // a slot sent back comes round again (the Set's iterator visits what is added behind it), so
+    // two rounds see each slot twice: the second time only pinned ones are sent back
+    let looked = 2 * this.lru.size;
     for (const slot of this.lru) {
-      if (slot.used === this.epoch) return false; // the rest are newer still
+      if (looked-- === 0) return false; // all pinned
+      if (slot.used === this.epoch || slot.used > slot.queued) {
+        this.lru.delete(slot);
+        this.lru.add(slot);
+        slot.queued = this.epoch;
+        continue;
+      }
       slot.store = this.heap.u8.slice(slot.ptr, slot.ptr + slot.bytes);
       this.unwatch(slot);
       this.release(slot);
