@@ -187,7 +187,11 @@ export interface Backend {
   reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void;
   /** Inclusive prefix sum or product along `axis`; out has x's shape. */
   scan(op: ScanOp, x: View, axis: number, out: View): void;
-  /** out[b] = a[b] @ b[b]; a is [B,M,K], b is [B,K,N], out is [B,M,N]; any strides on a and b. */
+  /**
+   * out[…] = a[…] @ b[…] over one or two batch dims: a is [B,M,K] or [B1,B2,M,K], b is [B,K,N]
+   * or [B1,B2,K,N], out is [B,M,N] or [B1,B2,M,N]; any strides on a and b (two batch dims let a
+   * permuted stack, like attention's heads, multiply without being copied first).
+   */
   matmul(a: View, b: View, out: View): void;
   /** out[…, i, …] = x[…, index[…, i, …], …] along `axis`; index is int32 with out's shape. */
   gather(x: View, axis: number, index: View, out: View): void;

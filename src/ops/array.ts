@@ -206,13 +206,13 @@ export function transposeLast(a: NdArray): NdArray {
   return permute(a, p);
 }
 
-/** Batched matmul of [B,M,K] by [B,K,N] (any strides) into a fresh [B,M,N]. */
+/** Batched matmul of [B,M,K] by [B,K,N] (or [B1,B2,…]; any strides) into a fresh [B,M,N] (or [B1,B2,M,N]). */
 export function bmm(a: NdArray, b: NdArray): NdArray {
   const dt = promote(a.dtype, b.dtype);
   const aa = a.dtype === dt ? a : cast(a, dt);
   const bb = b.dtype === dt ? b : cast(b, dt);
   // every output element is written, unless the products are empty sums (K = 0: zeros)
-  const out = empty([a.shape[0]!, a.shape[1]!, b.shape[2]!], dt, a.backend, a.shape[2]! > 0);
+  const out = empty([...a.shape.slice(0, -1), b.shape.at(-1)!], dt, a.backend, a.shape.at(-1)! > 0);
   kernel(a.backend, "matmul", dt, "matmul").matmul(aa, bb, out);
   return out;
 }

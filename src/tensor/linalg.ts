@@ -1,6 +1,8 @@
 // Matrix products with PyTorch's rules: matmul for 1-D, 2-D and batched (broadcast) operands, and
-// mm, bmm, mv, dot, outer. Every product reduces to the batched matmul primitive [B,M,K]@[B,K,N].
+// mm, bmm, mv, dot, outer. Every product reduces to the batched matmul primitive [B,M,K]@[B,K,N]
+// (or [B1,B2,M,K]@[B1,B2,K,N] where the batch dims fold into two but not one without a copy).
 import { matmul as matmulOp } from "../ops/primitives/matmul.js";
+import { viewStrides } from "../ops/array.js";
 import { promote } from "../util/dtype.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { sizeOf } from "../util/shape.js";
@@ -66,15 +68,35 @@ function product(op: string, a: Tensor, b: Tensor): Tensor {
     out = reshape(r, [...lead, M, N]);
   } else {
     const batch = batchShape(op, a, b, x.shape.slice(0, -2), y.shape.slice(0, -2));
-    const B = sizeOf(batch);
-    // broadcast batch dims are zero-stride views; reshape keeps them views when it can
-    const xb = reshape(expand(x, [...batch, M, K]), [B, M, K]);
-    const yb = reshape(expand(y, [...batch, K, N]), [B, K, N]);
+    // broadcast batch dims are zero-stride views; reshape keeps them views when it can, and where
+    // the batch dims do not merge into one (heads split out of a row and transposed) two may do
+    const xe = expand(x, [...batch, M, K]);
+    const ye = expand(y, [...batch, K, N]);
+    const groups = batchGroups(xe, ye, batch);
+    const xb = reshape(xe, [...groups, M, K]);
+    const yb = reshape(ye, [...groups, K, N]);
     out = reshape(apply(matmulOp, [xb, yb], undefined), [...batch, M, N]);
   }
   if (aVec) out = squeeze(out, -2);
   if (bVec) out = squeeze(out, -1);
   return out;
+}
+
+/**
+ * The batch dims folded into one, [B], where both operands allow it without a copy; else into
+ * two, [B1, B2], split where both allow it; else [B] (reshape then copies).
+ */
+function batchGroups(x: Tensor, y: Tensor, batch: readonly number[]): number[] {
+  const views = (shape: number[]) =>
+    viewStrides(x.array, [...shape, ...x.shape.slice(-2)]) !== null &&
+    viewStrides(y.array, [...shape, ...y.shape.slice(-2)]) !== null;
+  const one = [sizeOf(batch)];
+  if (batch.length <= 1 || views(one)) return one;
+  for (let i = 1; i < batch.length; i++) {
+    const two = [sizeOf(batch.slice(0, i)), sizeOf(batch.slice(i))];
+    if (views(two)) return two;
+  }
+  return one;
 }
 
 /** torch.matmul (the @ operator): see `product` for the shape rules. */

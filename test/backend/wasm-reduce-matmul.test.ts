@@ -118,6 +118,27 @@ test("wasm matmul: random sizes around the 4×8 tile and the K/M blocks, any ope
   assert.equal(wb.counts.matmul.fallback, 0);
 });
 
+test("wasm matmul: two batch dims in random layouts agree with the reference (threaded when large)", async () => {
+  const wb = await wasm();
+  const r = new Rand(15);
+  for (let t = 0; t < 40; t++) {
+    const [B1, B2, M, K, N] = [r.int(1, 3), r.int(1, 3), r.int(1, 40), r.int(0, 40), r.int(1, 40)];
+    const a = twin(wb, r, "float32", randomLayout(r, [B1, B2, M, K], t % 2 === 0), false);
+    const b = twin(wb, r, "float32", randomLayout(r, [B1, B2, K, N], t % 2 === 1), false);
+    const ol = contiguousLayout([B1, B2, M, N]);
+    const out = new Twin(wb, "float32", ol, new Array(ol.size).fill(7));
+    reference.matmul(a.view("ref"), b.view("ref"), out.view("ref"));
+    wb.matmul(a.view("wasm"), b.view("wasm"), out.view("wasm"));
+    const { ref, wasm: got } = out.read();
+    got.forEach((v, i) =>
+      assert.ok(
+        Math.abs(v - ref[i]!) <= 1e-4 * (1 + Math.abs(ref[i]!)),
+        `#${t} [${B1},${B2},${M},${K},${N}] at ${i}`,
+      ),
+    );
+  }
+});
+
 /** Σ_k |a[b,i,k]|·|b[b,k,j]|, from the reference backend's buffers. */
 function absProduct(a: Twin, b: Twin, B: number, M: number, K: number, N: number): Float64Array {
   const av = reference.readSync(a.ref);

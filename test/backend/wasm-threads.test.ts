@@ -46,6 +46,45 @@ test("matmul on 1, 2 and 3 threads gives bitwise identical results", async () =>
     assert.deepEqual(results[1], results[0], `2 threads, ${B}×${M}×${K}×${N} ${layout}`);
     assert.deepEqual(results[2], results[0], `3 threads, ${B}×${M}×${K}×${N} ${layout}`);
   }
+  // two batch dims, the first walked outside the kernel's stack: [2, 4, 130, 257] @ [2, 4, 257, 67]
+  const [B1, B2, M, K, N] = [2, 4, 130, 257, 67];
+  const a = Float32Array.from({ length: B1 * B2 * M * K }, () => r.normal());
+  const b = Float32Array.from({ length: B1 * B2 * K * N }, () => r.normal());
+  const results = [one, two, three].map((be) => {
+    const [ab, bb, ob] = [
+      be.alloc("float32", a.length),
+      be.alloc("float32", b.length),
+      be.alloc("float32", B1 * B2 * M * N),
+    ];
+    be.write(ab, a);
+    be.write(bb, b);
+    // a stored [B2, B1, M, K] and viewed [B1, B2, …], as attention's transposed heads are
+    const av: View = {
+      buf: ab,
+      dtype: "float32",
+      shape: [B1, B2, M, K],
+      strides: [M * K, B1 * M * K, K, 1],
+      offset: 0,
+    };
+    const bv: View = {
+      buf: bb,
+      dtype: "float32",
+      shape: [B1, B2, K, N],
+      strides: [B2 * K * N, K * N, 1, K],
+      offset: 0,
+    };
+    const ov: View = {
+      buf: ob,
+      dtype: "float32",
+      shape: [B1, B2, M, N],
+      strides: [B2 * M * N, M * N, N, 1],
+      offset: 0,
+    };
+    be.matmul(av, bv, ov);
+    return new Int32Array(be.readSync(ob).buffer);
+  });
+  assert.deepEqual(results[1], results[0], "2 threads, two batch dims");
+  assert.deepEqual(results[2], results[0], "3 threads, two batch dims");
 });
 
 test("large elementwise ops and convolutions on 1, 2 and 3 threads give bitwise identical results", async () => {

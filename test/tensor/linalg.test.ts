@@ -300,6 +300,38 @@ describe("linalg: the reference matmul kernel", () => {
     assertClose(a.bmm(b).dataSync(), naive(a, b), { rtol: 1e-12, atol: 1e-12 }, "strided");
     assertClose(a.bmm(bc).dataSync(), naive(a, bc), { rtol: 1e-12, atol: 1e-12 }, "broadcast");
   });
+  test("two batch dims that do not merge (attention's heads) multiply without a copy, values and gradients", () => {
+    for (const dtype of ["float64", "float32"] as const) {
+      // [B, T, 3·H·E] split into heads and transposed: [B, H, T, E] whose B and H dims do not merge
+      const qkv = nb.randn([3, 5, 3 * 2 * 4], { generator: g, dtype });
+      const [q0, k0] = qkv.split(8, 2);
+      const heads = (t: nb.Tensor) => t.reshape(3, 5, 2, 4).transpose(1, 2);
+      const [q, k] = [heads(q0!).detach().requiresGrad_(), heads(k0!).detach().requiresGrad_()];
+      const up = nb.randn([3, 2, 5, 5], { generator: g, dtype });
+      q.matmul(k.transpose(-2, -1)).mul(up).sum().backward();
+      const [qc, kc] = [q.detach().contiguous().requiresGrad_(), k.detach().contiguous().requiresGrad_()];
+      const y = qc.matmul(kc.transpose(-2, -1));
+      y.mul(up).sum().backward();
+      const tol = dtype === "float64" ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 };
+      assertClose(q.matmul(k.transpose(-2, -1)).dataSync(), y.dataSync(), tol, `${dtype} product`);
+      assertClose(q.grad!.dataSync(), qc.grad!.dataSync(), tol, `${dtype} grad q`);
+      assertClose(k.grad!.dataSync(), kc.grad!.dataSync(), tol, `${dtype} grad k`);
+      // the kernel saw the 4-D views: no copy was needed for the product
+      const be = nb.getBackend();
+      const copy = be.copy;
+      let copies = 0;
+      be.copy = function (...args: Parameters<typeof copy>) {
+        copies++;
+        return copy.apply(this, args);
+      };
+      try {
+        nb.noGrad(() => q.matmul(k.transpose(-2, -1)));
+      } finally {
+        be.copy = copy;
+      }
+      assert.equal(copies, 0, "no copy before the product");
+    }
+  });
   test("int32 is exact", () => {
     const a = nb.randint(-50, 50, [2, 7, 13], { generator: g });
     const b = nb.randint(-50, 50, [2, 13, 6], { generator: g });

@@ -1,4 +1,4 @@
-// Reference batched matmul, out[b] = a[b] @ b[b] for [B,M,K] @ [B,K,N] with any strides. Operands
+// Reference batched matmul, out[b] = a[b] @ b[b] for [B,M,K] @ [B,K,N] (or two batch dims) with any strides. Operands
 // are packed into float64 panels (so transposed or strided inputs cost one copy, not strided inner
 // loops), then a 4×4 register-blocked kernel sums each output tile over all of K in local doubles.
 import type { View } from "../interface.js";
@@ -96,6 +96,17 @@ function tileEdge(
 }
 
 export function matmul(data: Data, av: View, bv: View, out: View): void {
+  if (av.shape.length === 4) {
+    // two batch dims: one three-dim product per index of the first
+    const drop = (v: View, i: number): View => ({
+      ...v,
+      shape: v.shape.slice(1),
+      strides: v.strides.slice(1),
+      offset: v.offset + i * v.strides[0]!,
+    });
+    for (let i = 0; i < av.shape[0]!; i++) matmul(data, drop(av, i), drop(bv, i), drop(out, i));
+    return;
+  }
   const [Bn, M, K] = av.shape as [number, number, number];
   const N = bv.shape[2]!;
   if (Bn === 0 || M === 0 || N === 0) return;

@@ -85,6 +85,10 @@ export interface KernelExports {
     step: number,
   ): void;
   matmulF32(
+    nb1: number,
+    ab1: number,
+    bb1: number,
+    ob1: number,
     a: number,
     as0: number,
     as1: number,

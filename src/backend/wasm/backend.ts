@@ -344,9 +344,12 @@ export class WasmBackend implements Backend {
     if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32")
       return this.fallback("matmul", () => refMatmul(this.data, a, b, out));
     this.count("matmul", true);
-    const [B, M, K] = a.shape as [number, number, number];
-    const N = b.shape[2]!;
-    if (B === 0 || M === 0 || N === 0) return;
+    // a first batch dim of two (B1) loops outside the kernel's own batch dim (B)
+    const two = a.shape.length === 4;
+    const [B1, ab1, bb1] = two ? [a.shape[0]!, a.strides[0]!, b.strides[0]!] : [1, 0, 0];
+    const [B, M, K] = a.shape.slice(-3) as [number, number, number];
+    const N = b.shape.at(-1)!;
+    if (B1 === 0 || B === 0 || M === 0 || N === 0) return;
     const { KC, MC, NC, MR, NR } = MATMUL;
     // one slice per thread when the product is worth waking them: of N's columns when M < N (each
     // thread then packs its own rows of A, the smaller operand, instead of all of B), else of
@@ -364,8 +367,8 @@ export class WasmBackend implements Backend {
     const packB = kc * Math.ceil(Math.min(cols, NC) / NR) * NR * 4;
     const per = packA + packB + MR * NR * 4;
     const s = this.scratchFor(per * Math.max(threads, 1));
-    const [as0, as1, as2] = a.strides as [number, number, number];
-    const [bs0, bs1, bs2] = b.strides as [number, number, number];
+    const [as0, as1, as2] = a.strides.slice(-3) as [number, number, number];
+    const [bs0, bs1, bs2] = b.strides.slice(-3) as [number, number, number];
     const pa = this.ptr(a) + a.offset * 4;
     const pb = this.ptr(b) + b.offset * 4;
     const po = this.ptr(out) + out.offset * 4;
@@ -375,6 +378,7 @@ export class WasmBackend implements Backend {
       // prettier-ignore
       return [
         KERNEL.matmul,
+        B1, ab1, bb1, B * M * N,
         pa + r0 * as1 * 4, as0, as1, as2,
         pb + c0 * bs2 * 4, bs0, bs1, bs2,
         po + (r0 * N + c0) * 4, M * N, N,

@@ -1,4 +1,4 @@
-// The batched matmul primitive: [B,M,K] @ [B,K,N] → [B,M,N]. Its gradients are matmuls with the
+// The batched matmul primitive: [B,M,K] @ [B,K,N] → [B,M,N], or with two batch dims. Its gradients are matmuls with the
 // other operand transposed — as views, so no transpose is materialised — and, as in PyTorch, each
 // comes out in its input's layout: for a transposed matrix (a Linear layer's Wᵀ) the product is
 // taken the other way round and handed back transposed, so W's gradient arrives contiguous
@@ -7,9 +7,12 @@ import { defineOp } from "../define.js";
 import { bmm, transposeLast } from "../array.js";
 import type { NdArray } from "../ndarray.js";
 
-/** Whether the matrices of a [B, R, C] stack are stored column by column (a transposed contiguous matrix). */
-const columnMajor = (x: NdArray) =>
-  x.shape[1]! > 1 && x.shape[2]! > 1 && x.strides[1] === 1 && x.strides[2] === x.shape[1];
+/** Whether the matrices of a [..., R, C] stack are stored column by column (a transposed contiguous matrix). */
+function columnMajor(x: NdArray): boolean {
+  const [r, c] = x.shape.slice(-2) as [number, number];
+  const [sr, sc] = x.strides.slice(-2) as [number, number];
+  return r > 1 && c > 1 && sr === 1 && sc === r;
+}
 
 export const matmul = defineOp({
   name: "matmul",

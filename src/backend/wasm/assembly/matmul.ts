@@ -194,12 +194,46 @@ function kernel4x8(
 }
 
 /**
- * out[b] = a[b] @ b[b] for b < nb. a and b point at the views' first elements; strides are in
+ * out[b1, b] = a[b1, b] @ b[b1, b] for b1 < nb1, b < nb (the first batch dim's strides are ab1,
+ * bb1 and ob1). a and b point at the views' first elements; strides are in
  * elements; out's rows are contiguous, n long and ldo apart (N, or more when this call computes a
  * slice of N's columns for one thread), and its batches os0 apart (M·N). Scratch: packA holds MC·KC floats, packB KC·NC
  * (rounded up to whole panels), tile MR·NR floats.
  */
 export function matmulF32(
+  nb1: i32,
+  ab1: i32,
+  bb1: i32,
+  ob1: i32,
+  a: usize,
+  as0: i32,
+  as1: i32,
+  as2: i32,
+  b: usize,
+  bs0: i32,
+  bs1: i32,
+  bs2: i32,
+  out: usize,
+  os0: i32,
+  ldo: i32,
+  nb: i32,
+  m: i32,
+  k: i32,
+  n: i32,
+  pa: usize,
+  pb: usize,
+  tile: usize,
+): void {
+  for (let b1 = 0; b1 < nb1; b1++) {
+    const a1 = a + (<usize>(b1 * ab1) << 2);
+    const bb = b + (<usize>(b1 * bb1) << 2);
+    const o1 = out + (<usize>(b1 * ob1) << 2);
+    matmulStack(a1, as0, as1, as2, bb, bs0, bs1, bs2, o1, os0, ldo, nb, m, k, n, pa, pb, tile);
+  }
+}
+
+/** One stack of nb products (matmulF32 without its outer batch dim). */
+function matmulStack(
   a: usize,
   as0: i32,
   as1: i32,
