@@ -42,9 +42,7 @@ export type UnaryOp =
   | "isnan"
   | "isinf"
   /** fused: ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GELU's tanh approximation, in one pass */
-  | "geluTanh"
-  /** fused: the derivative of geluTanh at x (its backward, without the ten passes of the composite) */
-  | "geluTanhGrad";
+  | "geluTanh";
 
 export type BinaryOp =
   | "add"
@@ -65,7 +63,9 @@ export type BinaryOp =
   | "logicalXor"
   | "remainder"
   | "fmod"
-  | "atan2";
+  | "atan2"
+  /** fused: b · geluTanh′(a), geluTanh's backward (its gradient b, its input a) in one pass */
+  | "geluTanhBackward";
 
 /**
  * Ops whose output is bool whatever their inputs' dtype. The binary ones (comparisons and logical

@@ -47,7 +47,6 @@ const UNARY: UnaryOp[] = [
   "isnan",
   "isinf",
   "geluTanh",
-  "geluTanhGrad",
 ];
 const BINARY: BinaryOp[] = [
   "add",
@@ -60,6 +59,7 @@ const BINARY: BinaryOp[] = [
   "remainder",
   "fmod",
   "atan2",
+  "geluTanhBackward",
   "eq",
   "ne",
   "lt",
@@ -75,7 +75,7 @@ const BOOL_OUT = new Set<string>([...BOOL_OUTPUT_UNARY_OPS, ...BOOL_OUTPUT_OPS])
 const ROUNDED = { rtol: 2e-7, atol: 1e-30 };
 /** GELU's fused kernels compute in float32 lanes (see the test of their accuracy below). */
 const GELU_TOL = { rtol: 8 * 2 ** -23, atol: 2e-7 };
-const GELU_OPS = new Set<string>(["geluTanh", "geluTanhGrad"]);
+const GELU_OPS = new Set<string>(["geluTanh", "geluTanhBackward"]);
 
 test("wasm fill: every dtype, any layout, values converted as a typed array stores them", async () => {
   const wb = await wasm();
@@ -158,7 +158,7 @@ test("wasm binary: every op on float32 with broadcasting and strides", async () 
       reference.binary(op, a.view("ref"), b.view("ref"), out.view("ref"));
       wb.binary(op, a.view("wasm"), b.view("wasm"), out.view("wasm"));
       const { ref, wasm: got } = out.read();
-      const tol = op === "pow" || op === "atan2" ? ROUNDED : EXACT;
+      const tol = GELU_OPS.has(op) ? GELU_TOL : op === "pow" || op === "atan2" ? ROUNDED : EXACT;
       assertAgree(got, ref, tol, `binary ${op} #${t} [${shape}]`);
     }
   assert.equal(wb.counts.binary.fallback, 0);
@@ -283,11 +283,14 @@ test("wasm SIMD GELU (tanh) and its derivative: within 8 ulps of float64 math, o
   const sig = (v: number) => 1 / (1 + Math.exp(-2 * k * (v + 0.044715 * v ** 3)));
   const exact: Record<string, (v: number) => number> = {
     geluTanh: (v) => v * sig(v),
-    geluTanhGrad: (v) => sig(v) + 0.5 * v * (1 - tanhOf(v) ** 2) * k * (1 + 3 * 0.044715 * v * v),
+    geluTanhBackward: (v) => sig(v) + 0.5 * v * (1 - tanhOf(v) ** 2) * k * (1 + 3 * 0.044715 * v * v),
   };
-  for (const op of ["geluTanh", "geluTanhGrad"] as const) {
+  // the backward kernel times its second operand, the output's gradient: 1 here
+  const ones = new Twin(wb, "float32", contiguousLayout([xs.length]), new Array(xs.length).fill(1));
+  for (const op of ["geluTanh", "geluTanhBackward"] as const) {
     const out = new Twin(wb, "float32", contiguousLayout([xs.length]), new Array(xs.length).fill(0));
-    wb.unary(op, x.view("wasm"), out.view("wasm"));
+    if (op === "geluTanh") wb.unary(op, x.view("wasm"), out.view("wasm"));
+    else wb.binary(op, x.view("wasm"), ones.view("wasm"), out.view("wasm"));
     const got = out.read().wasm;
     xs.forEach((v, i) => {
       const want = Math.fround(exact[op]!(v));

@@ -121,7 +121,6 @@ export function unary(data: Data, op: UnaryOp, x: View, out: View): void {
         for (let i = 0; i < n; i++, p += s, q += t) d[q] = a[p] === Infinity || a[p] === -Infinity ? 1 : 0;
         break;
       case "geluTanh": for (let i = 0; i < n; i++, p += s, q += t) d[q] = geluTanh(a[p]!); break;
-      case "geluTanhGrad": for (let i = 0; i < n; i++, p += s, q += t) d[q] = geluTanhGrad(a[p]!); break;
       default: throw new Error(`reference backend: unknown unary op ${op as string}`);
     }
   });
@@ -207,6 +206,7 @@ export function binary(data: Data, op: BinaryOp, x: View, y: View, out: View): v
         }
         break;
       case "atan2": for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = Math.atan2(a[p]!, b[r]!); break;
+      case "geluTanhBackward": for (let i = 0; i < n; i++, p += s, r += u, q += t) d[q] = b[r]! * geluTanhGrad(a[p]!); break;
       default: throw new Error(`reference backend: unknown binary op ${op as string}`);
     }
   });

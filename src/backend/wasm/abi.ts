@@ -162,7 +162,6 @@ export const UNARY_CODE: Record<string, number> = Object.fromEntries(
     "isnan",
     "isinf",
     "geluTanh",
-    "geluTanhGrad",
   ].map((op, i) => [op, i]),
 );
 export const BINARY_CODE: Record<string, number> = Object.fromEntries(
@@ -177,6 +176,7 @@ export const BINARY_CODE: Record<string, number> = Object.fromEntries(
     "remainder",
     "fmod",
     "atan2",
+    "geluTanhBackward",
     ...BOOL_OUTPUT_OPS,
   ].map((op, i) => [op, i]),
 );

@@ -25,14 +25,30 @@ const DERIVATIVE: Partial<Record<UnaryOp, (x: NdArray, y: NdArray) => NdArray>> 
   relu: (x) => binary("gt", x, num(0, x)),
   // d/dx erf(x) = 2/√π · e^{-x²}
   erf: (x) => mul(num(2 / Math.sqrt(Math.PI), x), unary("exp", unary("neg", mul(x, x)))),
-  // fused: one kernel for the derivative (the composite's backward took about ten passes)
-  geluTanh: (x) => unary("geluTanhGrad", x),
+};
+
+/**
+ * Ops whose backward is one fused kernel from the input and the output's gradient (the composite's
+ * backward took about ten passes, and even derivative-then-multiply two).
+ */
+const FUSED_BACKWARD: Partial<Record<UnaryOp, (x: NdArray, g: NdArray) => NdArray>> = {
+  geluTanh: (x, g) => binary("geluTanhBackward", x, g),
 };
 
 /** Ops whose derivative is zero almost everywhere; their gradient is zeros. */
 const STEP: ReadonlySet<UnaryOp> = new Set(["sign", "floor", "ceil", "round"]);
 
 function makeUnary(op: UnaryOp): OpDef {
+  const fused = FUSED_BACKWARD[op];
+  if (fused)
+    return defineOp({
+      name: op,
+      forward: (ctx, [x]) => {
+        ctx.save(x!);
+        return unary(op, x!);
+      },
+      backward: (ctx, g) => [fused(ctx.saved[0]!, g)],
+    });
   const d = DERIVATIVE[op];
   if (d)
     return defineOp({

@@ -28,7 +28,6 @@ class LogicalNot {}
 class IsNan {}
 class IsInf {}
 class GeluTanh {}
-class GeluTanhGrad {}
 
 const GELU_K: f64 = 0.7978845608028654; // √(2/π)
 const GELU_C: f64 = 0.044715;
@@ -55,10 +54,6 @@ const GELU_C: f64 = 0.044715;
   if (idof<Op>() == idof<Round>()) return nearest<f32>(x); // half to even, as torch.round
   if (idof<Op>() == idof<Erf>()) return <f32>erf(d);
   if (idof<Op>() == idof<GeluTanh>()) return <f32>(0.5 * d * (1 + Math.tanh(GELU_K * (d + GELU_C * d * d * d))));
-  if (idof<Op>() == idof<GeluTanhGrad>()) {
-    const t = Math.tanh(GELU_K * (d + GELU_C * d * d * d));
-    return <f32>(0.5 * (1 + t) + 0.5 * d * (1 - t * t) * GELU_K * (1 + 3 * GELU_C * d * d));
-  }
   return unreachable();
 }
 
@@ -76,8 +71,7 @@ const GELU_C: f64 = 0.044715;
     idof<Op>() == idof<Floor>() ||
     idof<Op>() == idof<Ceil>() ||
     idof<Op>() == idof<Round>() ||
-    idof<Op>() == idof<GeluTanh>() ||
-    idof<Op>() == idof<GeluTanhGrad>()
+    idof<Op>() == idof<GeluTanh>()
   );
 }
 
@@ -102,7 +96,6 @@ const GELU_C: f64 = 0.044715;
   if (idof<Op>() == idof<Ceil>()) return f32x4.ceil(x);
   if (idof<Op>() == idof<Round>()) return f32x4.nearest(x);
   if (idof<Op>() == idof<GeluTanh>()) return geluTanhV(x);
-  if (idof<Op>() == idof<GeluTanhGrad>()) return geluTanhGradV(x);
   return unreachable();
 }
 
@@ -171,7 +164,6 @@ export function unaryF32(op: i32, x: usize, out: usize, args: usize): void {
     case 19: testRows<IsNan>(x, out, args); break;
     case 20: testRows<IsInf>(x, out, args); break;
     case 21: unaryRows<GeluTanh>(x, out, args); break;
-    case 22: unaryRows<GeluTanhGrad>(x, out, args); break;
     default: unreachable();
   }
 }
@@ -187,6 +179,7 @@ class Minimum {}
 class Remainder {}
 class Fmod {}
 class Atan2 {}
+class GeluTanhBackward {}
 class Eq {}
 class Ne {}
 class Lt {}
@@ -212,6 +205,11 @@ class Xor {}
   }
   if (idof<Op>() == idof<Fmod>()) return <f32>(<f64>a % <f64>b);
   if (idof<Op>() == idof<Atan2>()) return <f32>Math.atan2(<f64>a, <f64>b);
+  if (idof<Op>() == idof<GeluTanhBackward>()) {
+    const d = <f64>a;
+    const t = Math.tanh(GELU_K * (d + GELU_C * d * d * d));
+    return <f32>(<f64>b * (0.5 * (1 + t) + 0.5 * d * (1 - t * t) * GELU_K * (1 + 3 * GELU_C * d * d)));
+  }
   return unreachable();
 }
 
@@ -222,7 +220,8 @@ class Xor {}
     idof<Op>() == idof<Mul>() ||
     idof<Op>() == idof<Div>() ||
     idof<Op>() == idof<Maximum>() ||
-    idof<Op>() == idof<Minimum>()
+    idof<Op>() == idof<Minimum>() ||
+    idof<Op>() == idof<GeluTanhBackward>()
   );
 }
 
@@ -234,6 +233,7 @@ class Xor {}
   // wasm's min/max propagate NaN, as the scalar rule does
   if (idof<Op>() == idof<Maximum>()) return f32x4.max(a, b);
   if (idof<Op>() == idof<Minimum>()) return f32x4.min(a, b);
+  if (idof<Op>() == idof<GeluTanhBackward>()) return f32x4.mul(b, geluTanhGradV(a));
   return unreachable();
 }
 
@@ -319,15 +319,16 @@ export function binaryF32(op: i32, a: usize, b: usize, out: usize, args: usize):
     case 7: binaryRows<Remainder>(a, b, out, args); break;
     case 8: binaryRows<Fmod>(a, b, out, args); break;
     case 9: binaryRows<Atan2>(a, b, out, args); break;
-    case 10: compareRows<Eq>(a, b, out, args); break;
-    case 11: compareRows<Ne>(a, b, out, args); break;
-    case 12: compareRows<Lt>(a, b, out, args); break;
-    case 13: compareRows<Le>(a, b, out, args); break;
-    case 14: compareRows<Gt>(a, b, out, args); break;
-    case 15: compareRows<Ge>(a, b, out, args); break;
-    case 16: compareRows<And>(a, b, out, args); break;
-    case 17: compareRows<Or>(a, b, out, args); break;
-    case 18: compareRows<Xor>(a, b, out, args); break;
+    case 10: binaryRows<GeluTanhBackward>(a, b, out, args); break;
+    case 11: compareRows<Eq>(a, b, out, args); break;
+    case 12: compareRows<Ne>(a, b, out, args); break;
+    case 13: compareRows<Lt>(a, b, out, args); break;
+    case 14: compareRows<Le>(a, b, out, args); break;
+    case 15: compareRows<Gt>(a, b, out, args); break;
+    case 16: compareRows<Ge>(a, b, out, args); break;
+    case 17: compareRows<And>(a, b, out, args); break;
+    case 18: compareRows<Or>(a, b, out, args); break;
+    case 19: compareRows<Xor>(a, b, out, args); break;
     default: unreachable();
   }
 }

@@ -2,7 +2,7 @@
 // backwards, and one Adam step. Row sums accumulate in float64 (two float64x2 accumulators per
 // four lanes); every loop has a SIMD body and a scalar tail.
 import { extremeContig } from "./reduce";
-import { expF32 } from "./vmath";
+import { expNonPositive } from "./vmath";
 
 @inline function lo(x: v128): v128 {
   return f64x2.promote_low_f32x4(x);
@@ -14,9 +14,9 @@ import { expF32 } from "./vmath";
   return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
 }
 
-/** e^(x − max) of one lane (the scalar tail of the SIMD exp, so both agree). */
+/** e^x of one lane, x ≤ 0 (the scalar tail of the SIMD exp, so both agree). */
 @inline function exp1(x: f32): f32 {
-  return f32x4.extract_lane(expF32(f32x4.splat(x)), 0);
+  return f32x4.extract_lane(expNonPositive(f32x4.splat(x)), 0);
 }
 
 export function softmaxF32(x: usize, out: usize, rows: i32, n: i32, log: bool): void {
@@ -29,7 +29,7 @@ export function softmaxF32(x: usize, out: usize, rows: i32, n: i32, log: bool): 
     let s1 = f64x2.splat(0);
     let i = 0;
     for (; i + 4 <= n; i += 4) {
-      const e = expF32(f32x4.sub(v128.load(px + (<usize>i << 2)), vmax));
+      const e = expNonPositive(f32x4.sub(v128.load(px + (<usize>i << 2)), vmax));
       if (!log) v128.store(po + (<usize>i << 2), e);
       s0 = f32x4.add(s0, e);
     }
@@ -83,7 +83,7 @@ export function softmaxBackwardF32(y: usize, dy: usize, out: usize, rows: i32, n
     for (; i + 4 <= n; i += 4) {
       const g = v128.load(pg + (<usize>i << 2));
       const yv = v128.load(py + (<usize>i << 2));
-      const v = log ? f32x4.sub(g, f32x4.mul(expF32(yv), vd)) : f32x4.mul(yv, f32x4.sub(g, vd));
+      const v = log ? f32x4.sub(g, f32x4.mul(expNonPositive(yv), vd)) : f32x4.mul(yv, f32x4.sub(g, vd));
       v128.store(po + (<usize>i << 2), v);
     }
     for (; i < n; i++) {

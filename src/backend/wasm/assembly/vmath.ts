@@ -94,12 +94,8 @@ const ROUND32: f32 = 12582912.0;
 const EXP_OVER: f32 = 88.72283935546875;
 const EXP_FLUSH: f32 = -87.33;
 
-/**
- * e^x for four float32 lanes, within 2 ulps for normal results; results below float32's smallest
- * normal flush to 0, overflow gives +∞ and NaN passes through.
- */
-@inline export function expF32(x: v128): v128 {
-  const c = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(EXP_FLUSH));
+/** e^c for four float32 lanes already within [EXP_FLUSH, 88] (callers clamp): no range checks. */
+@inline function expCore(c: v128): v128 {
   const t = f32x4.add(f32x4.mul(c, f32x4.splat(<f32>LOG2E)), f32x4.splat(ROUND32));
   const n = f32x4.sub(t, f32x4.splat(ROUND32));
   const r = f32x4.sub(f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
@@ -113,23 +109,37 @@ const EXP_FLUSH: f32 = -87.33;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
   // 2^n from its exponent bits: t's low bits hold n, and the shift drops everything above them
-  const e = f32x4.mul(p, i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23));
+  return f32x4.mul(p, i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23));
+}
+
+/**
+ * e^x for four float32 lanes, within 2 ulps for normal results; results below float32's smallest
+ * normal flush to 0, overflow gives +∞ and NaN passes through.
+ */
+@inline export function expF32(x: v128): v128 {
+  const e = expCore(f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(EXP_FLUSH)));
   const over = f32x4.gt(x, f32x4.splat(EXP_OVER));
   return v128.bitselect(f32x4.splat(Infinity), v128.andnot(e, f32x4.lt(x, f32x4.splat(EXP_FLUSH))), over);
+}
+
+/** e^x for x ≤ 0 (or NaN), as softmax's shifted inputs are: expF32 without the overflow check. */
+@inline export function expNonPositive(x: v128): v128 {
+  const e = expCore(f32x4.pmax(x, f32x4.splat(EXP_FLUSH)));
+  return v128.andnot(e, f32x4.lt(x, f32x4.splat(EXP_FLUSH)));
 }
 
 const GELU_K: f32 = 0.7978845608028654; // √(2/π)
 const GELU_C: f32 = 0.044715;
 
-/** e^(−2u) for u = k(x + cx³), the one transcendental both GELU kernels need. */
-@inline function geluE(x: v128, x2: v128, cap: f32): v128 {
+/** −2u for u = k(x + cx³): GELU's one transcendental is e^(−2u). */
+@inline function minus2u(x: v128, x2: v128): v128 {
   const u = f32x4.mul(f32x4.splat(GELU_K), f32x4.add(x, f32x4.mul(f32x4.mul(f32x4.splat(GELU_C), x2), x)));
-  return expF32(f32x4.pmin(f32x4.mul(u, f32x4.splat(-2)), f32x4.splat(cap)));
+  return f32x4.mul(u, f32x4.splat(-2));
 }
 
 /** ½x(1 + tanh u) = x·σ(2u) = x / (1 + e^(−2u)). */
 @inline export function geluTanhV(x: v128): v128 {
-  const e = geluE(x, f32x4.mul(x, x), Infinity);
+  const e = expF32(minus2u(x, f32x4.mul(x, x)));
   return f32x4.div(x, f32x4.add(f32x4.splat(1), e));
 }
 
@@ -140,7 +150,7 @@ const GELU_C: f32 = 0.044715;
  */
 @inline export function geluTanhGradV(x: v128): v128 {
   const x2 = f32x4.mul(x, x);
-  const e = geluE(x, x2, 88.0);
+  const e = expCore(f32x4.pmax(f32x4.pmin(minus2u(x, x2), f32x4.splat(88.0)), f32x4.splat(EXP_FLUSH)));
   const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
   const slope = f32x4.mul(
     f32x4.splat(2 * GELU_K),
