@@ -103,12 +103,16 @@ test("large elementwise ops and convolutions on 1, 2 and 3 threads give bitwise 
       const g = new nb.Generator(5);
       const x = nb.randn([301, 517], { generator: g }); // 155,617 elements: past the threshold
       const y = nb.randn([517], { generator: g });
+      // ops that only move memory split from 2^22 elements, the costlier ones from 2^17
+      const big = nb.randn([2049, 2051], { generator: g });
+      const row = nb.randn([2051], { generator: g });
       const outs = [
         x.exp(),
         x.tanh(),
-        x.add(y), // a broadcast operand
-        x.T.mul(x.T), // transposed operands
-        x.gt(y), // bool output
+        big.add(row), // a broadcast operand
+        big.T.mul(big.T), // transposed operands
+        big.gt(row), // bool output
+        x.pow(y),
       ];
       // the fused kernels split rows (softmax, layer norm) or elements (Adam)
       const s = x.detach().requiresGrad_();
@@ -119,12 +123,12 @@ test("large elementwise ops and convolutions on 1, 2 and 3 threads give bitwise 
       const normed = nb.layerNorm(ln, [517], { weight: lw });
       normed.mul(x).sum().backward();
       outs.push(sm, s.grad!, normed, ln.grad!, lw.grad!, x.logSoftmax(-1));
-      const p = x.clone();
-      const m = nb.zerosLike(x);
-      const v = nb.zerosLike(x);
+      const p = big.clone();
+      const m = nb.zerosLike(big);
+      const v = nb.zerosLike(big);
       const step = { lr: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, decoupled: true };
       assert.ok(
-        nb.adamUpdate_({ ...step, maximize: false, bias1: 0.1, bias2Sqrt: 0.1 }, p, x.sin(), m, v, null),
+        nb.adamUpdate_({ ...step, maximize: false, bias1: 0.1, bias2Sqrt: 0.1 }, p, big.sin(), m, v, null),
       );
       outs.push(p, m, v);
       const img = nb.randn([5, 8, 40, 40], { generator: g }).requiresGrad_();

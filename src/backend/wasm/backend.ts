@@ -86,6 +86,31 @@ const FLOAT_ONLY: ReadonlySet<KernelName> = new Set([
 const THREAD_MIN_MADDS = 1 << 23;
 /** Elements below which elementwise ops and im2col/col2im stay on one thread. */
 const THREAD_MIN_ELEMENTS = 1 << 17;
+/**
+ * Ops that mostly move memory (add, mul, neg, Adam's update…) count as this much work per element:
+ * split at 2^17 elements, their halves ran slower inside a training loop than one thread did (the
+ * operands sit in the cache of the core that just wrote them), so they wait for 2^22.
+ */
+const CHEAP = 1 / 32;
+const COSTLY_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
+  "exp",
+  "log",
+  "log1p",
+  "expm1",
+  "sin",
+  "cos",
+  "tanh",
+  "sigmoid",
+  "erf",
+  "geluTanh",
+]);
+const COSTLY_BINARY: ReadonlySet<BinaryOp> = new Set<BinaryOp>([
+  "pow",
+  "remainder",
+  "fmod",
+  "atan2",
+  "geluTanhBackward",
+]);
 /** Slicing an iteration's outer dim moves each view's offset by its outer stride (views 0, 1, 2). */
 const ITER_SHIFTS = [0, 1, 2].map((v) => [ARGS.OFFSETS + v, ARGS.STRIDES + 16 * v] as const);
 /** Slicing convArgs' (plan.ts) batch moves the image's offset (word 18, batch stride at 14) and the cols' (25, at 19). */
@@ -230,7 +255,8 @@ export class WasmBackend implements Backend {
     this.count("unary", true);
     const px = this.ptr(x);
     const po = this.ptr(out);
-    this.slices(size(out), ARGS.SHAPE, ITER_SHIFTS.slice(0, 2), (args) => [KERNEL.unary, code, px, po, args]);
+    const work = size(out) * (COSTLY_UNARY.has(op) ? 1 : CHEAP);
+    this.slices(work, ARGS.SHAPE, ITER_SHIFTS.slice(0, 2), (args) => [KERNEL.unary, code, px, po, args]);
   }
 
   binary(op: BinaryOp, a: View, b: View, out: View): void {
@@ -244,7 +270,8 @@ export class WasmBackend implements Backend {
       return this.fallback("binary", () => ew.binary(this.data, op, a, b, out));
     this.count("binary", true);
     const [pa, pb, po] = [this.ptr(a), this.ptr(b), this.ptr(out)];
-    this.slices(size(out), ARGS.SHAPE, ITER_SHIFTS, (args) => [KERNEL.binary, code, pa, pb, po, args]);
+    const work = size(out) * (COSTLY_BINARY.has(op) ? 1 : CHEAP);
+    this.slices(work, ARGS.SHAPE, ITER_SHIFTS, (args) => [KERNEL.binary, code, pa, pb, po, args]);
   }
 
   where(cond: View, a: View, b: View, out: View): void {
@@ -568,7 +595,7 @@ export class WasmBackend implements Backend {
     scalars.push(f(1 - s.beta2), f(s.bias2Sqrt), f(s.eps), f(s.lr / s.bias1));
     const [pp, pg, pm, pv, px] = [this.at(p), this.at(grad), this.at(m), this.at(v), this.at(vMax)];
     // every element's update is the same operations whichever loop (SIMD or tail) runs it
-    this.split(size(p), size(p), (i, count) => {
+    this.split(size(p), size(p) * CHEAP, (i, count) => {
       const o = i * 4;
       return [KERNEL.adam, pp + o, pg + o, pm + o, pv + o, px && px + o, count, flags, ...scalars];
     });
@@ -624,18 +651,18 @@ export class WasmBackend implements Backend {
 
   /**
    * Runs a kernel whose arguments are in the argument block: on this thread alone, or, when the
-   * pool is up and the op is large, cut into one slice per thread along the count in word `count`,
+   * pool is up and the op's `work` (elements, weighted by cost) is large, cut into one slice per thread along the count in word `count`,
    * each slice with its own copy of the block where every [offset word, stride word] pair in
    * `shifts` is moved to the slice's start. `job(args, start)` is the kernel call for a slice.
    */
   private slices(
-    n: number,
+    work: number,
     count: number,
     shifts: readonly (readonly [number, number])[],
     job: (args: number, start: number) => Job,
   ): void {
     const total = this.argWords()[count]!;
-    const threads = this.pool && n >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, total) : 1;
+    const threads = this.pool && work >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, total) : 1;
     if (threads <= 1) return this.runJob(job(this.args, 0));
     const blocks = this.threadArgs(threads);
     const words = this.argWords().slice(); // (threadArgs may have grown the heap)
