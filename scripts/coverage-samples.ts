@@ -68,6 +68,7 @@ export const SAMPLES: Record<string, Sample> = {
 
   matmul: a((m) => [m.t([2, 3]), m.t([3, 2])]),
   mm: a((m) => [m.t([2, 3]), m.t([3, 2])]),
+  addmm: a((m) => [m.t([2]), m.t([2, 3]), m.t([3, 2])]),
   bmm: a((m) => [m.t([2, 2, 3]), m.t([2, 3, 2])]),
   mv: a((m) => [m.t([2, 3]), m.t([3])]),
   dot: a((m) => [m.t([3]), m.t([3])]),

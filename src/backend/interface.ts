@@ -190,9 +190,10 @@ export interface Backend {
   /**
    * out[…] = a[…] @ b[…] over one or two batch dims: a is [B,M,K] or [B1,B2,M,K], b is [B,K,N]
    * or [B1,B2,K,N], out is [B,M,N] or [B1,B2,M,N]; any strides on a and b (two batch dims let a
-   * permuted stack, like attention's heads, multiply without being copied first).
+   * permuted stack, like attention's heads, multiply without being copied first). With `bias` (a
+   * contiguous [N]) every row of out gets it added: a Linear layer's x·Wᵀ + b in one pass.
    */
-  matmul(a: View, b: View, out: View): void;
+  matmul(a: View, b: View, out: View, bias?: View | null): void;
   /** out[…, i, …] = x[…, index[…, i, …], …] along `axis`; index is int32 with out's shape. */
   gather(x: View, axis: number, index: View, out: View): void;
   /** dst[…, index[…, i, …], …] += src[…, i, …] along `axis`, in place; index has src's shape. */

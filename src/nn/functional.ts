@@ -14,6 +14,11 @@ export function linear(x: nb.Tensor, weight: nb.Tensor, bias?: nb.Tensor | null)
     throw new nb.ShapeError(
       `linear: input ${shp(x.shape)} has ${x.shape.at(-1) ?? "no"} features in its last dim, weight ${shp(weight.shape)} expects ${inF}`,
     );
+  if (bias?.ndim === 1) {
+    // a bias of the output's width joins the product inside its kernel (addmm), as in PyTorch
+    const y = nb.addmm(bias, x.reshape(-1, inF), weight.T);
+    return y.reshape([...x.shape.slice(0, -1), weight.shape[0]!]);
+  }
   const y = x.matmul(weight.T);
   return bias ? y.add(bias) : y;
 }

@@ -206,14 +206,18 @@ export function transposeLast(a: NdArray): NdArray {
   return permute(a, p);
 }
 
-/** Batched matmul of [B,M,K] by [B,K,N] (or [B1,B2,…]; any strides) into a fresh [B,M,N] (or [B1,B2,M,N]). */
-export function bmm(a: NdArray, b: NdArray): NdArray {
+/**
+ * Batched matmul of [B,M,K] by [B,K,N] (or [B1,B2,…]; any strides) into a fresh [B,M,N] (or
+ * [B1,B2,M,N]), with `bias` ([N]) added to every row when given.
+ */
+export function bmm(a: NdArray, b: NdArray, bias: NdArray | null = null): NdArray {
   const dt = promote(a.dtype, b.dtype);
   const aa = a.dtype === dt ? a : cast(a, dt);
   const bb = b.dtype === dt ? b : cast(b, dt);
-  // every output element is written, unless the products are empty sums (K = 0: zeros)
-  const out = empty([...a.shape.slice(0, -1), b.shape.at(-1)!], dt, a.backend, a.shape.at(-1)! > 0);
-  kernel(a.backend, "matmul", dt, "matmul").matmul(aa, bb, out);
+  const cc = bias && contiguous(bias.dtype === dt ? bias : cast(bias, dt));
+  // every output element is written, unless the products are empty sums (K = 0: zeros) without a bias
+  const out = empty([...a.shape.slice(0, -1), b.shape.at(-1)!], dt, a.backend, a.shape.at(-1)! > 0 || !!cc);
+  kernel(a.backend, "matmul", dt, "matmul").matmul(aa, bb, out, cc);
   return out;
 }
 

@@ -1,12 +1,12 @@
 // Matrix products with PyTorch's rules: matmul for 1-D, 2-D and batched (broadcast) operands, and
 // mm, bmm, mv, dot, outer. Every product reduces to the batched matmul primitive [B,M,K]@[B,K,N]
 // (or [B1,B2,M,K]@[B1,B2,K,N] where the batch dims fold into two but not one without a copy).
-import { matmul as matmulOp } from "../ops/primitives/matmul.js";
+import { matmul as matmulOp, matmulBias } from "../ops/primitives/matmul.js";
 import { viewStrides } from "../ops/array.js";
 import { promote } from "../util/dtype.js";
 import { fail, fmtShape, shapeError } from "../util/errors.js";
 import { sizeOf } from "../util/shape.js";
-import { mul } from "./elementwise.js";
+import { add, mul } from "./elementwise.js";
 import { apply, Tensor } from "./tensor.js";
 import { expand, reshape, squeeze, to, unsqueeze } from "./views.js";
 
@@ -102,6 +102,23 @@ function batchGroups(x: Tensor, y: Tensor, batch: readonly number[]): number[] {
 /** torch.matmul (the @ operator): see `product` for the shape rules. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   return product("matmul", a, b);
+}
+
+/**
+ * input + mat1 @ mat2 (torch.addmm with beta = alpha = 1): mat1 [n, m], mat2 [m, p], input
+ * broadcast to [n, p]. A 1-D input of p values (a Linear layer's bias) is added inside the
+ * product's kernel rather than by a pass of its own.
+ */
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
+  if (mat1.ndim !== 2 || mat2.ndim !== 2)
+    shapeError("addmm", `needs two 2-D matrices, got ${fmtShape(mat1.shape)} and ${fmtShape(mat2.shape)}`);
+  const [n, m] = mat1.shape as [number, number];
+  const [m2, p] = mat2.shape as [number, number];
+  if (m !== m2) cannot("addmm", mat1, mat2, `inner dimensions ${m} and ${m2} differ`);
+  const dt = promote(promote(mat1.dtype, mat2.dtype), input.dtype);
+  if (input.ndim !== 1 || input.shape[0] !== p || dt === "bool") return add(input, mm(mat1, mat2));
+  const [a, b] = [reshape(to(mat1, dt), [1, n, m]), reshape(to(mat2, dt), [1, m, p])];
+  return reshape(apply(matmulBias, [a, b, to(input, dt)], undefined), [n, p]);
 }
 
 /** Matrix × matrix, [M,K] @ [K,N] → [M,N]; no broadcasting. */

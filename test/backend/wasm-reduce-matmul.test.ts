@@ -103,11 +103,16 @@ test("wasm matmul: random sizes around the 4×8 tile and the K/M blocks, any ope
     const b = twin(wb, r, "float32", operand(r, B, K, N), t % 20 === 1);
     const ol = contiguousLayout([B, M, N]);
     const out = new Twin(wb, "float32", ol, new Array(ol.size).fill(0));
-    reference.matmul(a.view("ref"), b.view("ref"), out.view("ref"));
-    wb.matmul(a.view("wasm"), b.view("wasm"), out.view("wasm"));
+    // every third case adds a bias row (behind an offset), in the kernel
+    const bias =
+      t % 3 === 0
+        ? twin(wb, r, "float32", { ...contiguousLayout([N]), offset: 1, size: N + 1 }, false)
+        : null;
+    reference.matmul(a.view("ref"), b.view("ref"), out.view("ref"), bias?.view("ref"));
+    wb.matmul(a.view("wasm"), b.view("wasm"), out.view("wasm"), bias?.view("wasm"));
     const { ref, wasm: got } = out.read();
-    // float32 accumulation against the reference's float64: bound the error by Σ|a||b|
-    const bound = absProduct(a, b, B, M, K, N);
+    // float32 accumulation against the reference's float64: bound the error by Σ|a||b| (+ |bias|)
+    const bound = absProduct(a, b, B, M, K, N).map((v) => v + 3);
     const diffs = Array.from(got, (v, i) => Math.abs(v - ref[i]!) - 1e-6 * bound[i]! - 1e-6);
     const worst = diffs.reduce((m, d, i) => (d > diffs[m]! ? i : m), 0);
     assert.ok(

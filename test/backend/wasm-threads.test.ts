@@ -19,6 +19,7 @@ test("matmul on 1, 2 and 3 threads gives bitwise identical results", async () =>
   backends.push(two, three);
   assert.deepEqual([one.threads, two.threads, three.threads], [1, 2, 3]);
   const r = new Rand(31);
+  const bias = Float32Array.from({ length: 1024 }, () => r.normal());
   for (const [B, M, K, N, layout] of [
     // each past the threading threshold; split by rows where M ≥ N, by columns where M < N
     [1, 256, 300, 200, "plain"],
@@ -40,7 +41,16 @@ test("matmul on 1, 2 and 3 threads gives bitwise identical results", async () =>
       const bStrides =
         layout === "transposed" ? [K * N, 1, K] : layout === "broadcast" ? [0, N, 1] : [K * N, N, 1];
       const bv: View = { buf: bb, dtype: "float32", shape: [B, K, N], strides: bStrides, offset: 0 };
-      be.matmul(av, bv, { buf: ob, dtype: "float32", shape: [B, M, N], strides: [M * N, N, 1], offset: 0 });
+      // a bias row too, so slices of N's columns must take their share of it
+      const biasBuf = be.alloc("float32", N);
+      be.write(biasBuf, bias.subarray(0, N));
+      const biasView: View = { buf: biasBuf, dtype: "float32", shape: [N], strides: [1], offset: 0 };
+      be.matmul(
+        av,
+        bv,
+        { buf: ob, dtype: "float32", shape: [B, M, N], strides: [M * N, N, 1], offset: 0 },
+        biasView,
+      );
       return new Int32Array(be.readSync(ob).buffer);
     });
     assert.deepEqual(results[1], results[0], `2 threads, ${B}×${M}×${K}×${N} ${layout}`);

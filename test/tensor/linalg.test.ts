@@ -17,6 +17,7 @@ replayFixtures("linalg", {
   matmul: (a, b) => a!.matmul(b!),
   matmulMixed: (a, b) => nb.matmul(a!, b!),
   mm: (a, b) => a!.mm(b!),
+  addmm: (c, a, b) => nb.addmm(c!, a!, b!),
   bmm: (a, b) => a!.bmm(b!),
   mv: (a, b) => a!.mv(b!),
   dot: (a, b) => a!.dot(b!),

@@ -88,8 +88,8 @@ export class ReferenceBackend implements Backend {
   scan(op: ScanOp, x: View, axis: number, out: View): void {
     scan(data, op, x, axis, out);
   }
-  matmul(a: View, b: View, out: View): void {
-    matmul(data, a, b, out);
+  matmul(a: View, b: View, out: View, bias?: View | null): void {
+    matmul(data, a, b, out, bias ?? null);
   }
   gather(x: View, axis: number, index: View, out: View): void {
     gather(data, x, axis, index, out);

@@ -95,7 +95,19 @@ function tileEdge(
     }
 }
 
-export function matmul(data: Data, av: View, bv: View, out: View): void {
+export function matmul(data: Data, av: View, bv: View, out: View, bias: View | null = null): void {
+  product(data, av, bv, out);
+  if (!bias) return;
+  // the bias joins each output after its sum, as a separate add would
+  const d = data(out);
+  const bb = data(bias);
+  const N = out.shape.at(-1)!;
+  const rows = N === 0 ? 0 : out.shape.reduce((x, y) => x * y, 1) / N;
+  for (let r = 0, q = out.offset; r < rows; r++)
+    for (let j = 0; j < N; j++, q++) d[q] = d[q]! + bb[bias.offset + j]!;
+}
+
+function product(data: Data, av: View, bv: View, out: View): void {
   if (av.shape.length === 4) {
     // two batch dims: one three-dim product per index of the first
     const drop = (v: View, i: number): View => ({
@@ -104,7 +116,7 @@ export function matmul(data: Data, av: View, bv: View, out: View): void {
       strides: v.strides.slice(1),
       offset: v.offset + i * v.strides[0]!,
     });
-    for (let i = 0; i < av.shape[0]!; i++) matmul(data, drop(av, i), drop(bv, i), drop(out, i));
+    for (let i = 0; i < av.shape[0]!; i++) product(data, drop(av, i), drop(bv, i), drop(out, i));
     return;
   }
   const [Bn, M, K] = av.shape as [number, number, number];

@@ -100,6 +100,7 @@ export interface KernelExports {
     out: number,
     os0: number,
     ldo: number,
+    bias: number,
     nb: number,
     m: number,
     k: number,

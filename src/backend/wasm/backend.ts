@@ -366,10 +366,15 @@ export class WasmBackend implements Backend {
     );
   }
 
-  matmul(a: View, b: View, out: View): void {
-    this.use(a, b, out);
-    if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32")
-      return this.fallback("matmul", () => refMatmul(this.data, a, b, out));
+  matmul(a: View, b: View, out: View, bias: View | null = null): void {
+    this.use(a, b, out, ...(bias ? [bias] : []));
+    if (
+      a.dtype !== "float32" ||
+      b.dtype !== "float32" ||
+      out.dtype !== "float32" ||
+      (bias && bias.dtype !== "float32")
+    )
+      return this.fallback("matmul", () => refMatmul(this.data, a, b, out, bias));
     this.count("matmul", true);
     // a first batch dim of two (B1) loops outside the kernel's own batch dim (B)
     const two = a.shape.length === 4;
@@ -399,6 +404,7 @@ export class WasmBackend implements Backend {
     const pa = this.ptr(a) + a.offset * 4;
     const pb = this.ptr(b) + b.offset * 4;
     const po = this.ptr(out) + out.offset * 4;
+    const pbias = this.at(bias);
     const job = (t: number): number[] => {
       const [r0, c0] = byCols ? [0, t * span] : [t * span, 0];
       const p = s + t * per;
@@ -408,7 +414,7 @@ export class WasmBackend implements Backend {
         B1, ab1, bb1, B * M * N,
         pa + r0 * as1 * 4, as0, as1, as2,
         pb + c0 * bs2 * 4, bs0, bs1, bs2,
-        po + (r0 * N + c0) * 4, M * N, N,
+        po + (r0 * N + c0) * 4, M * N, N, pbias && pbias + c0 * 4,
         B, Math.min(rows, M - r0), K, Math.min(cols, N - c0),
         p, p + packA, p + packA + packB,
       ];

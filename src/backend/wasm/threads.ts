@@ -29,7 +29,7 @@ const JOB = 0;
 const DONE = 1;
 const STATUS = 2;
 const ARGS_AT = 16; // byte offset of the float64 arguments
-const MAX_ARGS = 24;
+const MAX_ARGS = 32;
 /**
  * Polls of a control word before sleeping on it (about 20–50 µs): a training step issues kernels
  * tens of µs apart, and waking a sleeping thread costs about as long, so a thread that has just

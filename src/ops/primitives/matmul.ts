@@ -4,7 +4,7 @@
 // taken the other way round and handed back transposed, so W's gradient arrives contiguous
 // instead of needing a strided copy.
 import { defineOp } from "../define.js";
-import { bmm, transposeLast } from "../array.js";
+import { bmm, reduce, transposeLast } from "../array.js";
 import type { NdArray } from "../ndarray.js";
 
 /** Whether the matrices of a [..., R, C] stack are stored column by column (a transposed contiguous matrix). */
@@ -14,18 +14,36 @@ function columnMajor(x: NdArray): boolean {
   return r > 1 && c > 1 && sr === 1 && sc === r;
 }
 
+/** dA = G·Bᵀ (or (B·Gᵀ)ᵀ) and dB = Aᵀ·G (or (Gᵀ·A)ᵀ), each where needed. */
+function gradients(needs: readonly boolean[], a: NdArray, b: NdArray, g: NdArray): (NdArray | null)[] {
+  const gT = () => transposeLast(g);
+  const dA = () => (columnMajor(a) ? transposeLast(bmm(b, gT())) : bmm(g, transposeLast(b)));
+  const dB = () => (columnMajor(b) ? transposeLast(bmm(gT(), a)) : bmm(transposeLast(a), g));
+  return [needs[0] ? dA() : null, needs[1] ? dB() : null];
+}
+
 export const matmul = defineOp({
   name: "matmul",
   forward: (ctx, [a, b]) => {
     ctx.save(a!, b!);
     return bmm(a!, b!);
   },
+  backward: (ctx, g) => gradients(ctx.needsGrad, ...(ctx.saved as [NdArray, NdArray]), g),
+});
+
+/**
+ * a @ b + bias with bias [N] added to every row inside the product's kernel (torch.addmm's
+ * common case, a Linear layer): inputs [a, b, bias]; bias's gradient sums G over its rows.
+ */
+export const matmulBias = defineOp({
+  name: "addmm",
+  forward: (ctx, [a, b, bias]) => {
+    ctx.save(a!, b!);
+    return bmm(a!, b!, bias!);
+  },
   backward: (ctx, g) => {
-    const [a, b] = ctx.saved as [NdArray, NdArray];
-    const gT = () => transposeLast(g);
-    // dA = G·Bᵀ (or (B·Gᵀ)ᵀ), dB = Aᵀ·G (or (Gᵀ·A)ᵀ)
-    const dA = () => (columnMajor(a) ? transposeLast(bmm(b, gT())) : bmm(g, transposeLast(b)));
-    const dB = () => (columnMajor(b) ? transposeLast(bmm(gT(), a)) : bmm(transposeLast(a), g));
-    return [ctx.needsGrad[0] ? dA() : null, ctx.needsGrad[1] ? dB() : null];
+    const grads = gradients(ctx.needsGrad, ...(ctx.saved as [NdArray, NdArray]), g);
+    const rows = g.shape.slice(0, -1).map((_, i) => i);
+    return [...grads, ctx.needsGrad[2] ? reduce("sum", g, rows, false) : null];
   },
 });

@@ -138,6 +138,7 @@ function kernel4x8(
   rows: i32,
   cols: i32,
   tile: usize,
+  bias: usize,
 ): void {
   let c00 = f32x4.splat(0);
   let c01 = c00;
@@ -164,6 +165,19 @@ function kernel4x8(
     c31 = madd(a, b1, c31);
   }
   const full = rows == MR && cols == NR;
+  if (full && bias && !accumulate) {
+    // the first K slice of a full tile starts from the bias (a ragged tile adds it below)
+    const v0 = v128.load(bias);
+    const v1 = v128.load(bias, 16);
+    c00 = f32x4.add(c00, v0);
+    c01 = f32x4.add(c01, v1);
+    c10 = f32x4.add(c10, v0);
+    c11 = f32x4.add(c11, v1);
+    c20 = f32x4.add(c20, v0);
+    c21 = f32x4.add(c21, v1);
+    c30 = f32x4.add(c30, v0);
+    c31 = f32x4.add(c31, v1);
+  }
   const q = full ? c : tile;
   const ld = full ? ldc : 32;
   if (full && accumulate) {
@@ -189,13 +203,13 @@ function kernel4x8(
     for (let j = 0; j < cols; j++) {
       const d = c + <usize>r * ldc + (<usize>j << 2);
       const v = load<f32>(tile + (<usize>r << 5) + (<usize>j << 2));
-      store<f32>(d, accumulate ? load<f32>(d) + v : v);
+      store<f32>(d, accumulate ? load<f32>(d) + v : bias ? v + load<f32>(bias + (<usize>j << 2)) : v);
     }
 }
 
 /**
- * out[b1, b] = a[b1, b] @ b[b1, b] for b1 < nb1, b < nb (the first batch dim's strides are ab1,
- * bb1 and ob1). a and b point at the views' first elements; strides are in
+ * out[b1, b] = a[b1, b] @ b[b1, b] (+ bias, n contiguous floats, unless 0) for b1 < nb1, b < nb
+ * (the first batch dim's strides are ab1, bb1 and ob1). a and b point at the views' first elements; strides are in
  * elements; out's rows are contiguous, n long and ldo apart (N, or more when this call computes a
  * slice of N's columns for one thread), and its batches os0 apart (M·N). Scratch: packA holds MC·KC floats, packB KC·NC
  * (rounded up to whole panels), tile MR·NR floats.
@@ -216,6 +230,7 @@ export function matmulF32(
   out: usize,
   os0: i32,
   ldo: i32,
+  bias: usize,
   nb: i32,
   m: i32,
   k: i32,
@@ -228,7 +243,7 @@ export function matmulF32(
     const a1 = a + (<usize>(b1 * ab1) << 2);
     const bb = b + (<usize>(b1 * bb1) << 2);
     const o1 = out + (<usize>(b1 * ob1) << 2);
-    matmulStack(a1, as0, as1, as2, bb, bs0, bs1, bs2, o1, os0, ldo, nb, m, k, n, pa, pb, tile);
+    matmulStack(a1, as0, as1, as2, bb, bs0, bs1, bs2, o1, os0, ldo, bias, nb, m, k, n, pa, pb, tile);
   }
 }
 
@@ -245,6 +260,7 @@ function matmulStack(
   out: usize,
   os0: i32,
   ldo: i32,
+  bias: usize,
   nb: i32,
   m: i32,
   k: i32,
@@ -255,8 +271,13 @@ function matmulStack(
 ): void {
   const ldc = <usize>ldo << 2;
   if (k == 0) {
+    // empty sums: zeros, or the bias
     for (let bi = 0; bi < nb; bi++)
-      for (let r = 0; r < m; r++) memory.fill(out + (<usize>(bi * os0) << 2) + <usize>r * ldc, 0, <usize>n << 2);
+      for (let r = 0; r < m; r++) {
+        const row = out + (<usize>(bi * os0) << 2) + <usize>r * ldc;
+        if (bias) memory.copy(row, bias, <usize>n << 2);
+        else memory.fill(row, 0, <usize>n << 2);
+      }
     return;
   }
   for (let bi = 0; bi < nb; bi++) {
@@ -276,7 +297,8 @@ function matmulStack(
             const rows = min(MR, mc - ir);
             const c0 = cB + <usize>(ic + ir) * ldc + (<usize>jc << 2);
             for (let jr = 0; jr < nc; jr += NR) {
-              kernel4x8(ap, pb + (<usize>(jr * kc) << 2), kc, c0 + (<usize>jr << 2), ldc, pc > 0, rows, min(NR, nc - jr), tile);
+              const bj = bias ? bias + (<usize>(jc + jr) << 2) : 0;
+              kernel4x8(ap, pb + (<usize>(jr * kc) << 2), kc, c0 + (<usize>jr << 2), ldc, pc > 0, rows, min(NR, nc - jr), tile, bj);
             }
           }
         }
