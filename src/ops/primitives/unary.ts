@@ -22,7 +22,6 @@ const DERIVATIVE: Partial<Record<UnaryOp, (x: NdArray, y: NdArray) => NdArray>> 
   cos: (x) => unary("neg", unary("sin", x)),
   tanh: (_x, y) => binary("sub", num(1, y), mul(y, y)),
   sigmoid: (_x, y) => mul(y, binary("sub", num(1, y), y)),
-  relu: (x) => binary("gt", x, num(0, x)),
   // d/dx erf(x) = 2/√π · e^{-x²}
   erf: (x) => mul(num(2 / Math.sqrt(Math.PI), x), unary("exp", unary("neg", mul(x, x)))),
 };
@@ -33,6 +32,8 @@ const DERIVATIVE: Partial<Record<UnaryOp, (x: NdArray, y: NdArray) => NdArray>> 
  */
 const FUSED_BACKWARD: Partial<Record<UnaryOp, (x: NdArray, g: NdArray) => NdArray>> = {
   geluTanh: (x, g) => binary("geluTanhBackward", x, g),
+  // g where x > 0, else 0 (even for a NaN g, as PyTorch's threshold_backward)
+  relu: (x, g) => where(binary("gt", x, num(0, x)), g, num(0, g)),
 };
 
 /** Ops whose derivative is zero almost everywhere; their gradient is zeros. */
