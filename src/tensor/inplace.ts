@@ -30,21 +30,28 @@ function writeInto(op: string, t: Tensor, value: Tensor): Tensor {
   return t;
 }
 
-/** Checks the operand against this tensor's shape before computing, so errors name the in-place op. */
+const OUT_OF_PLACE = { add, sub, mul, div } as const;
+
+/**
+ * t op= o (with o·alpha for add_/sub_, computed once), after checking the operand against t's
+ * shape so errors name the in-place op: straight into t where it can, else out of place and copied.
+ */
 function binaryInPlace(
   op: string,
   t: Tensor,
   o: TensorLike,
-  f: (a: Tensor) => Tensor,
-  fast?: { kernel: BinaryOp; operand: () => TensorLike },
+  kernel: keyof typeof OUT_OF_PLACE,
+  alpha?: number,
 ): Tensor {
   if (o instanceof Tensor && !shapesEqual(broadcastShapes(op, o.shape, t.shape), t.shape))
     shapeError(
       op,
       `cannot write a result of shape ${fmtShape(broadcastShapes(op, o.shape, t.shape))} into a tensor of shape ${fmtShape(t.shape)}`,
     );
-  if (fast && writeDirectly(t, fast.kernel, fast.operand)) return t;
-  return writeInto(op, t, f(t.detach()));
+  // b·alpha as add and sub compute it (the same values, so both paths agree bit for bit)
+  const v = alpha === undefined ? o : mul(o, alpha);
+  if (writeDirectly(t, kernel, v)) return t;
+  return writeInto(op, t, OUT_OF_PLACE[kernel](t.detach(), v));
 }
 
 /**
@@ -52,11 +59,10 @@ function binaryInPlace(
  * same-dtype operand — has the kernel write straight into the tensor: the same values as computing
  * out of place and copying, without the second pass and the temporary. False when it does not apply.
  */
-function writeDirectly(t: Tensor, op: BinaryOp, operand: () => TensorLike): boolean {
+function writeDirectly(t: Tensor, op: BinaryOp, v: TensorLike): boolean {
   if (t.dtype !== "float32" && t.dtype !== "float64") return false;
   if (!t.isLeaf || (t.requiresGrad && isGradEnabled()) || isAnomalyEnabled() || !t.array.isContiguous)
     return false;
-  const v = operand();
   if (typeof v === "boolean") return false;
   const b = v instanceof Tensor ? v.array : scalar(v, t.dtype, t.array);
   if (!canWriteInto(t.array, b)) {
@@ -95,10 +101,6 @@ export const uniform_ = (t: Tensor, low = 0, high = 1, opts: { generator?: Gener
 export const normal_ = (t: Tensor, mean = 0, std = 1, opts: { generator?: Generator } = {}): Tensor =>
   randomFill("normal_", t, opts.generator, (g) => mean + std * g.normal());
 
-/** b·alpha as add and sub compute it (the same values, so both paths agree bit for bit). */
-const scaled = (b: TensorLike, opts?: { alpha?: number }): TensorLike =>
-  opts?.alpha === undefined ? b : mul(b, opts.alpha);
-
 declare module "./tensor.js" {
   interface Tensor {
     add_(other: TensorLike, opts?: { alpha?: number }): Tensor;
@@ -114,10 +116,10 @@ declare module "./tensor.js" {
 }
 
 Object.assign(Tensor.prototype, {
-  add_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("add_", this, o, (a) => add(a, o, opts), { kernel: "add", operand: () => scaled(o, opts) }); },
-  sub_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("sub_", this, o, (a) => sub(a, o, opts), { kernel: "sub", operand: () => scaled(o, opts) }); },
-  mul_(this: Tensor, o: TensorLike) { return binaryInPlace("mul_", this, o, (a) => mul(a, o), { kernel: "mul", operand: () => o }); },
-  div_(this: Tensor, o: TensorLike) { return binaryInPlace("div_", this, o, (a) => div(a, o), { kernel: "div", operand: () => o }); },
+  add_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("add_", this, o, "add", opts?.alpha); },
+  sub_(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return binaryInPlace("sub_", this, o, "sub", opts?.alpha); },
+  mul_(this: Tensor, o: TensorLike) { return binaryInPlace("mul_", this, o, "mul"); },
+  div_(this: Tensor, o: TensorLike) { return binaryInPlace("div_", this, o, "div"); },
   copy_(this: Tensor, s: Tensor) { return copy_(this, s); },
   fill_(this: Tensor, v: number) { return fill_(this, v); },
   zero_(this: Tensor) { return zero_(this); },

@@ -133,7 +133,7 @@ export class WasmBackend implements Backend {
   private readonly args: number;
   /** Which buffers are in the heap; the rest moved out (see residency.ts). */
   readonly residency: Residency;
-  private scratch = { ptr: 0, block: 0 };
+  private readonly scratch = { ptr: 0, block: 0 };
   private readonly bits = new Float64Array(1);
   private pool: Pool | null = null;
 
@@ -707,26 +707,25 @@ export class WasmBackend implements Backend {
     (this.kernels[job[0]!] as (...args: number[]) => void)(...job.slice(1));
   }
 
-  /** Argument blocks for `threads` slices (kept, grown as needed). */
+  /** Argument blocks for `threads` slices. */
   private threadArgs(threads: number): number {
-    const bytes = threads * ARGS.WORDS * 4;
-    if (this.sliceArgs.block < bytes) {
-      if (this.sliceArgs.block) this.heap.release(this.sliceArgs.ptr, this.sliceArgs.block);
-      const s = this.heap.alloc(bytes, "thread argument blocks");
-      this.sliceArgs = { ptr: s.ptr, block: s.size };
-    }
-    return this.sliceArgs.ptr;
+    return this.kept(this.sliceArgs, threads * ARGS.WORDS * 4, "thread argument blocks");
   }
-  private sliceArgs = { ptr: 0, block: 0 };
+  private readonly sliceArgs = { ptr: 0, block: 0 };
 
-  /** A kept scratch block of at least `bytes` (matmul packing), grown as needed. */
+  /** A scratch block of at least `bytes` (matmul packing). */
   private scratchFor(bytes: number): number {
-    if (this.scratch.block < bytes) {
-      if (this.scratch.block) this.heap.release(this.scratch.ptr, this.scratch.block);
-      const s = this.heap.alloc(bytes, "matmul packing scratch");
-      this.scratch = { ptr: s.ptr, block: s.size };
+    return this.kept(this.scratch, bytes, "matmul packing scratch");
+  }
+
+  /** The address of a heap block kept between calls in `k`, grown (reallocated) when `bytes` is more. */
+  private kept(k: { ptr: number; block: number }, bytes: number, what: string): number {
+    if (k.block < bytes) {
+      if (k.block) this.heap.release(k.ptr, k.block);
+      const s = this.heap.alloc(bytes, what);
+      [k.ptr, k.block] = [s.ptr, s.size];
     }
-    return this.scratch.ptr;
+    return k.ptr;
   }
 }
 
