@@ -140,33 +140,66 @@ export function adam(
   v: View,
   vMax: View | null,
 ): void {
-  const single = p.dtype === "float32";
-  // float32 rounds after each operation, as the separate kernels store each result
-  const f = single ? Math.fround : (z: number) => z;
-  const P = data(p);
-  const G = data(grad);
-  const M = data(m);
-  const V = data(v);
+  const n = p.shape.reduce((x, y) => x * y, 1);
+  const [P, G, M, V] = [data(p), data(grad), data(m), data(v)];
   const X = vMax && data(vMax);
+  // float32 rounds after each operation, as the separate kernels store each result; the loop is
+  // written once per dtype so that each is a tight monomorphic loop
+  if (p.dtype === "float32")
+    adamLoop(Math.fround, s, n, P, p.offset, G, grad.offset, M, m.offset, V, v.offset, X, vMax?.offset ?? 0);
+  else
+    adamLoop(
+      (z: number) => z,
+      s,
+      n,
+      P,
+      p.offset,
+      G,
+      grad.offset,
+      M,
+      m.offset,
+      V,
+      v.offset,
+      X,
+      vMax?.offset ?? 0,
+    );
+}
+
+function adamLoop(
+  f: (z: number) => number,
+  s: AdamStep,
+  n: number,
+  P: TypedArray,
+  po: number,
+  G: TypedArray,
+  go: number,
+  M: TypedArray,
+  mo: number,
+  V: TypedArray,
+  vo: number,
+  X: TypedArray | null,
+  xo: number,
+): void {
   const decay = f(1 - s.lr * s.weightDecay);
   const wd = f(s.weightDecay);
   const [b1, c1, b2, c2] = [f(s.beta1), f(1 - s.beta1), f(s.beta2), f(1 - s.beta2)];
   const [bias2, eps, step] = [f(s.bias2Sqrt), f(s.eps), f(s.lr / s.bias1)];
-  const n = p.shape.reduce((x, y) => x * y, 1);
+  const { maximize, decoupled } = s;
+  const decays = s.weightDecay !== 0;
   for (let i = 0; i < n; i++) {
-    let w = P[p.offset + i]!;
-    let d = G[grad.offset + i]!;
-    if (s.maximize) d = -d;
-    if (s.weightDecay !== 0) {
-      if (s.decoupled) w = f(w * decay);
+    let w = P[po + i]!;
+    let d = G[go + i]!;
+    if (maximize) d = -d;
+    if (decays) {
+      if (decoupled) w = f(w * decay);
       else d = f(d + f(w * wd));
     }
-    const mi = f(f(M[m.offset + i]! * b1) + f(d * c1));
-    let vi = f(f(V[v.offset + i]! * b2) + f(f(d * d) * c2));
-    V[v.offset + i] = vi;
-    if (X) vi = X[vMax!.offset + i] = Math.max(X[vMax!.offset + i]!, vi);
-    M[m.offset + i] = mi;
+    const mi = f(f(M[mo + i]! * b1) + f(d * c1));
+    let vi = f(f(V[vo + i]! * b2) + f(f(d * d) * c2));
+    V[vo + i] = vi;
+    if (X) vi = X[xo + i] = Math.max(X[xo + i]!, vi);
+    M[mo + i] = mi;
     const denom = f(f(f(Math.sqrt(vi)) / bias2) + eps);
-    P[p.offset + i] = f(w - f(f(mi / denom) * step));
+    P[po + i] = f(w - f(f(mi / denom) * step));
   }
 }
