@@ -91,7 +91,7 @@ const THREAD_MIN_ELEMENTS = 1 << 17;
  * split at 2^17 elements, their halves ran slower inside a training loop than one thread did (the
  * operands sit in the cache of the core that just wrote them), so they wait for 2^22.
  */
-const CHEAP = 1 / 32;
+const CHEAP = 1 / 32; // (also softmax's backward and layer norm, measured the same way)
 const COSTLY_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
   "exp",
   "log",
@@ -532,6 +532,7 @@ export class WasmBackend implements Backend {
     this.count("softmax", true);
     const [rows, n] = refFused.rowsOf(x);
     const [px, po] = [this.at(x), this.at(out)];
+    // softmax computes an exp per element: split from 2^17 like exp itself
     this.split(rows, rows * n, (r, count) => [
       KERNEL.softmax,
       px + r * n * 4,
@@ -549,7 +550,7 @@ export class WasmBackend implements Backend {
     this.count("softmaxBackward", true);
     const [rows, n] = refFused.rowsOf(y);
     const [py, pg, po] = [this.at(y), this.at(dy), this.at(out)];
-    this.split(rows, rows * n, (r, count) => {
+    this.split(rows, rows * n * CHEAP, (r, count) => {
       const o = r * n * 4;
       return [KERNEL.softmaxBackward, py + o, pg + o, po + o, count, n, +log];
     });
@@ -563,7 +564,7 @@ export class WasmBackend implements Backend {
     this.count("layerNorm", true);
     const [rows, n] = refFused.rowsOf(x);
     const [px, pw, pb, po, pm, pr] = [x, w, b, out, mean, rstd].map((v) => this.at(v));
-    this.split(rows, rows * n, (r, count) => {
+    this.split(rows, rows * n * CHEAP, (r, count) => {
       const o = r * n * 4;
       return [KERNEL.layerNorm, px! + o, pw!, pb!, eps, po! + o, pm! + r * 4, pr! + r * 4, count, n];
     });
