@@ -65,6 +65,7 @@ export const SAMPLES: Record<string, Sample> = {
   softmax: a((m) => [m.t([2, 3]), 1]),
   logSoftmax: a((m) => [m.t([2, 3]), 1]),
   layerNorm: a((m) => [m.t([2, 3]), [3], { weight: m.t([3]), bias: m.t([3]) }]),
+  causalSoftmax: a((m) => [m.t([2, 3, 3]), 0]),
 
   matmul: a((m) => [m.t([2, 3]), m.t([3, 2])]),
   mm: a((m) => [m.t([2, 3]), m.t([3, 2])]),

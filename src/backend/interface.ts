@@ -136,6 +136,12 @@ export type KernelName =
   | "layerNormBackward"
   | "adam";
 
+/** A causal mask as softmax applies it: stacks of `rows` queries, row i keeping keys j ≤ i + diagonal. */
+export interface CausalRows {
+  readonly rows: number;
+  readonly diagonal: number;
+}
+
 /**
  * One Adam or AdamW step's scalars (optim/adam.ts), as PyTorch's formula uses them. With
  * `decoupled` (AdamW) the weights decay directly, p ← p·(1 − lr·weightDecay); otherwise
@@ -210,8 +216,12 @@ export interface Backend {
   // layer calls them only on contiguous views (a row is the last dim) and otherwise, or when
   // `supports` says no, runs the chain. Float dtypes only.
 
-  /** out = softmax(x) along each row, or logSoftmax with `log`; x, out are [rows, n]. */
-  softmax(x: View, out: View, log: boolean): void;
+  /**
+   * out = softmax(x) along each row, or logSoftmax with `log`; x, out are [rows, n]. With `causal`
+   * (softmax only) the rows are stacks of `causal.rows` queries, and row i of a stack keeps only
+   * entries j ≤ i + diagonal: the rest get weight 0, as with a −∞ mask (a row left empty is NaN).
+   */
+  softmax(x: View, out: View, log: boolean, causal?: CausalRows | null): void;
   /**
    * softmax's backward from its output y and the output's gradient dy ([rows, n]):
    * dx = y·(dy − Σ dy·y), or with `log` (y = logSoftmax) dx = dy − e^y·Σ dy.

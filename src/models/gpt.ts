@@ -136,8 +136,10 @@ export class CausalSelfAttention extends nn.Module {
     }
     const S = k.shape[2]!; // keys: the S − T cached positions, then these T
     const { output, weights } = nn.attention(q, k, v, {
-      // query i sits at key position S − T + i and may see keys up to it (bottom-right aligned)
-      attnMask: T > 1 ? nn.causalMask(T, S, S - T) : null,
+      // query i sits at key position S − T + i and may see keys up to it (bottom-right aligned):
+      // without a cache that is PyTorch's is_causal, applied inside the softmax kernel
+      isCausal: T > 1 && S === T,
+      attnMask: T > 1 && S > T ? nn.causalMask(T, S, S - T) : null,
       dropoutP: this.training ? this.cfg.dropout : 0,
     });
     keepWeights?.(weights);

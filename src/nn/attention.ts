@@ -58,13 +58,12 @@ export function attention(
   if (opts.isCausal && opts.attnMask)
     throw new nb.NablaError("scaledDotProductAttention: give attnMask or isCausal, not both");
   const E = q.shape.at(-1)!;
-  const L = q.shape.at(-2)!;
-  const S = k.shape.at(-2)!;
   let scores = q.matmul(k.transpose(-2, -1)).mul(opts.scale ?? 1 / Math.sqrt(E)); // [..., L, S]
-  const mask = opts.isCausal ? causalMask(L, S, 0) : opts.attnMask;
-  // a bool mask becomes an additive one (0 or −∞), as PyTorch's own SDPA does: its backward is free
+  // a bool mask becomes an additive one (0 or −∞), as PyTorch's own SDPA does: its backward is
+  // free; a causal one is applied inside the softmax kernel (nb.causalSoftmax)
+  const mask = opts.attnMask;
   if (mask) scores = scores.add(mask.dtype === "bool" ? nb.where(mask, 0, -Infinity).to(scores.dtype) : mask);
-  let weights = nb.softmax(scores, -1);
+  let weights = opts.isCausal ? nb.causalSoftmax(scores, 0) : nb.softmax(scores, -1);
   if (opts.dropoutP)
     weights = F.dropout(weights, opts.dropoutP, { training: true, generator: opts.generator });
   return { output: weights.matmul(v), weights };

@@ -4,7 +4,9 @@
 import { type DType, isFloat } from "../util/dtype.js";
 import { fail } from "../util/errors.js";
 import { normDim } from "../util/shape.js";
-import { exp, log } from "./elementwise.js";
+import { exp, log, where } from "./elementwise.js";
+import { full } from "./creation.js";
+import { tril } from "./indexing.js";
 import { sum } from "./reduce.js";
 import { amax } from "./reductions.js";
 import { apply, Tensor } from "./tensor.js";
@@ -45,7 +47,7 @@ function shifted(t: Tensor, axes: number[]): Tensor {
 export function softmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
   const [t, axes] = prepare("softmax", x, dim, opts);
   if (t.numel() === 0) return t.mul(1);
-  if (fused(t, axes)) return apply(softmaxLast, [t], undefined);
+  if (fused(t, axes)) return apply(softmaxLast, [t], {});
   const e = exp(shifted(t, axes));
   return e.div(sum(e, axes, { keepdim: true }));
 }
@@ -54,9 +56,25 @@ export function softmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tens
 export function logSoftmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
   const [t, axes] = prepare("logSoftmax", x, dim, opts);
   if (t.numel() === 0) return t.mul(1);
-  if (fused(t, axes)) return apply(logSoftmaxLast, [t], undefined);
+  if (fused(t, axes)) return apply(logSoftmaxLast, [t], {});
   const s = shifted(t, axes);
   return s.sub(log(sum(exp(s), axes, { keepdim: true })));
+}
+
+/**
+ * softmax over the last dim of x [..., L, S] where query i may see only keys j ≤ i + diagonal (the
+ * others get weight 0, as a −∞ mask gives; diagonal 0 is PyTorch's is_causal, S − L aligns the
+ * queries with the last keys, as a KV cache does). One kernel on backends that fuse it; otherwise
+ * the masked composite.
+ */
+export function causalSoftmax(x: Tensor, diagonal = 0): Tensor {
+  if (x.ndim < 2) fail("causalSoftmax", `needs a [..., L, S] input, got ${x.ndim} dim(s)`);
+  if (!isFloat(x.dtype)) fail("causalSoftmax", `needs a floating-point input, got ${x.dtype}`);
+  const [L, S] = x.shape.slice(-2) as [number, number];
+  if (x.numel() > 0 && fusable(x.array.backend, "softmax", x.dtype))
+    return apply(softmaxLast, [x], { causal: { rows: L, diagonal } });
+  const allowed = tril(full([L, S], true, { dtype: "bool" }), diagonal);
+  return softmax(where(allowed, x, -Infinity), -1);
 }
 
 declare module "./tensor.js" {

@@ -43,6 +43,27 @@ test("wasm softmax and logSoftmax, forward and backward, agree with the referenc
   assert.equal(wb.counts.softmax.fallback + wb.counts.softmaxBackward.fallback, 0);
 });
 
+test("wasm causal softmax agrees with the reference: any diagonal, rows split anywhere", async () => {
+  const wb = await wasm();
+  const r = new Rand(24);
+  for (let t = 0; t < 40; t++) {
+    const [stacks, L, n] = [r.int(1, 4), r.int(1, 9), r.int(1, 40)];
+    const causal = { rows: L, diagonal: r.int(-3, n) };
+    const l = rowsLayout(r, [stacks * L, n]);
+    const x = twin(wb, r, "float32", l, false);
+    const y = empty(wb, rowsLayout(r, [stacks * L, n]));
+    reference.softmax(x.view("ref"), y.view("ref"), false, causal);
+    wb.softmax(x.view("wasm"), y.view("wasm"), false, causal);
+    const got = y.read();
+    assertAgree(
+      got.wasm,
+      got.ref,
+      { rtol: 2e-6, atol: 2e-6 },
+      `causal softmax #${t} ${JSON.stringify(causal)}`,
+    );
+  }
+});
+
 test("wasm layer norm, forward and backward, with and without weight and bias, agrees with the reference", async () => {
   const wb = await wasm();
   const r = new Rand(22);

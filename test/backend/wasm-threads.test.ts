@@ -133,6 +133,8 @@ test("large elementwise ops and convolutions on 1, 2 and 3 threads give bitwise 
       const normed = nb.layerNorm(ln, [517], { weight: lw });
       normed.mul(x).sum().backward();
       outs.push(sm, s.grad!, normed, ln.grad!, lw.grad!, x.logSoftmax(-1));
+      // a causal softmax split mid-stack: each slice must know its first row's place in its stack
+      outs.push(nb.causalSoftmax(x.reshape(7, 43, 517), 400));
       // layer norm and softmax's backward move more memory than they compute: split from 2^22
       const bs = big.detach().requiresGrad_();
       bs.softmax(-1).mul(big).sum().backward();

@@ -55,6 +55,27 @@ test("softmax and logSoftmax over the last dim: the fused kernels give the compo
   assert.deepEqual([masked[2], masked[3]], [1, 0]);
 });
 
+test("causalSoftmax: the kernel's mask gives the masked composite's values and gradients, any diagonal", () => {
+  for (const [shape, diagonal] of [
+    [[2, 3, 5, 5], 0],
+    [[4, 7], 3], // bottom-right: 4 queries at the last 4 of 7 keys
+    [[3, 6, 9], -2], // the first two rows see nothing: NaN, as an all −∞ row
+  ] as const) {
+    const x = randn([...shape]).mul(3);
+    const up = randn([...shape]);
+    const [L, S] = shape.slice(-2) as [number, number];
+    const allowed = nb.ones([L, S], { dtype: "bool" }).tril(diagonal);
+    const fused = valueAndGrads((t) => nb.causalSoftmax(t, diagonal), [x], up);
+    const composite = valueAndGrads((t) => nb.where(allowed, t, -Infinity).softmax(-1), [x], up);
+    const [a, b] = [fused[0]!.dataSync(), composite[0]!.dataSync()];
+    a.forEach((v, i) =>
+      assert.ok(Object.is(v, b[i]) || Math.abs(v - b[i]!) <= 2e-6, `value ${i}: ${v} vs ${b[i]}`),
+    );
+    if (diagonal >= 0) close(fused[1]!, composite[1]!, 2e-6, `grad [${shape}] diagonal ${diagonal}`);
+  }
+  assert.throws(() => nb.causalSoftmax(nb.zeros([3])), /causalSoftmax: needs a \[\.\.\., L, S\] input/);
+});
+
 test("layerNorm: the fused kernel gives the composite's values and gradients, with or without weight and bias", () => {
   const composite = (x: nb.Tensor, dims: number[], w?: nb.Tensor, b?: nb.Tensor) => {
     const mu = x.mean(dims, { keepdim: true });
@@ -94,6 +115,7 @@ test("gradcheck (float64): fused softmax, logSoftmax and layerNorm over two trai
   const r = (...s: number[]) => nb.randn(s, { dtype: "float64", generator: gen, requiresGrad: true });
   assert.ok(nb.gradcheck((x) => x.softmax(-1), [r(3, 5)]).ok);
   assert.ok(nb.gradcheck((x) => x.logSoftmax(-1), [r(2, 2, 4)]).ok);
+  assert.ok(nb.gradcheck((x) => nb.causalSoftmax(x, 1), [r(2, 3, 5)]).ok);
   assert.ok(
     nb.gradcheck((x, w, b) => nb.layerNorm(x, [2, 3], { weight: w, bias: b }), [r(4, 2, 3), r(2, 3), r(2, 3)])
       .ok,

@@ -3,6 +3,7 @@
 import type {
   AdamStep,
   Backend,
+  CausalRows,
   BinaryOp,
   Buf,
   ConvGeometry,
@@ -103,8 +104,8 @@ export class ReferenceBackend implements Backend {
   col2im(cols: View, g: ConvGeometry, out: View): void {
     col2im(data, cols, g, out);
   }
-  softmax(x: View, out: View, log: boolean): void {
-    fused.softmax(data, x, out, log);
+  softmax(x: View, out: View, log: boolean, causal?: CausalRows | null): void {
+    fused.softmax(data, x, out, log, causal ?? null);
   }
   softmaxBackward(y: View, dy: View, out: View, log: boolean): void {
     fused.softmaxBackward(data, y, dy, out, log);

@@ -1,7 +1,7 @@
 // Reference fused kernels: softmax and layer norm over the rows of contiguous views (with their
 // backwards) and one Adam step. Rows accumulate in float64; Adam rounds after every operation, so
 // that it matches, bit for bit, the chain of single kernels it replaces.
-import type { AdamStep, View } from "../interface.js";
+import type { AdamStep, CausalRows, View } from "../interface.js";
 import type { TypedArray } from "../../util/dtype.js";
 
 type Data = (v: View) => TypedArray;
@@ -13,21 +13,32 @@ export function rowsOf(v: View): [rows: number, n: number] {
   return [n === 0 ? 0 : size / n, n];
 }
 
-export function softmax(data: Data, x: View, out: View, log: boolean): void {
+export function softmax(
+  data: Data,
+  x: View,
+  out: View,
+  log: boolean,
+  causal: CausalRows | null = null,
+): void {
   const a = data(x);
   const d = data(out);
   const [rows, n] = rowsOf(x);
   for (let r = 0; r < rows; r++) {
     const i0 = x.offset + r * n;
     const o0 = out.offset + r * n;
+    // the entries this row keeps: all, or under a causal mask those up to its diagonal
+    const k = causal ? Math.max(0, Math.min(n, (r % causal.rows) + causal.diagonal + 1)) : n;
     let max = -Infinity;
-    for (let j = 0; j < n; j++) max = a[i0 + j]! > max || Number.isNaN(a[i0 + j]!) ? a[i0 + j]! : max;
+    for (let j = 0; j < k; j++) max = a[i0 + j]! > max || Number.isNaN(a[i0 + j]!) ? a[i0 + j]! : max;
     let sum = 0;
-    for (let j = 0; j < n; j++) sum += Math.exp(a[i0 + j]! - max);
+    for (let j = 0; j < k; j++) sum += Math.exp(a[i0 + j]! - max);
     if (log) {
       const ls = Math.log(sum);
       for (let j = 0; j < n; j++) d[o0 + j] = a[i0 + j]! - max - ls;
-    } else for (let j = 0; j < n; j++) d[o0 + j] = Math.exp(a[i0 + j]! - max) / sum;
+    } else {
+      for (let j = 0; j < k; j++) d[o0 + j] = Math.exp(a[i0 + j]! - max) / sum;
+      for (let j = k; j < n; j++) d[o0 + j] = k === 0 ? NaN : 0;
+    }
   }
 }
 

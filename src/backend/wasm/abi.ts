@@ -41,7 +41,16 @@ export interface KernelExports {
     size: number,
   ): void;
   scanF32(op: number, x: number, out: number, n: number, sx: number, so: number, args: number): void;
-  softmaxF32(x: number, out: number, rows: number, n: number, log: boolean): void;
+  softmaxF32(
+    x: number,
+    out: number,
+    rows: number,
+    n: number,
+    log: boolean,
+    causalRows: number,
+    diagonal: number,
+    r0: number,
+  ): void;
   softmaxBackwardF32(y: number, dy: number, out: number, rows: number, n: number, log: boolean): void;
   layerNormF32(
     x: number,

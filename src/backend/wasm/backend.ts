@@ -7,6 +7,7 @@
 import {
   type AdamStep,
   type Backend,
+  type CausalRows,
   type BinaryOp,
   BOOL_OUTPUT_OPS,
   BOOL_OUTPUT_UNARY_OPS,
@@ -525,13 +526,14 @@ export class WasmBackend implements Backend {
     this.slices(size(cols), 0, CONV_SHIFTS, (args) => [KERNEL.col2im, pc, po, args]);
   }
 
-  softmax(x: View, out: View, log: boolean): void {
+  softmax(x: View, out: View, log: boolean, causal: CausalRows | null = null): void {
     this.use(x, out);
     if (x.dtype !== "float32" || out.dtype !== "float32")
-      return this.fallback("softmax", () => refFused.softmax(this.data, x, out, log));
+      return this.fallback("softmax", () => refFused.softmax(this.data, x, out, log, causal));
     this.count("softmax", true);
     const [rows, n] = refFused.rowsOf(x);
     const [px, po] = [this.at(x), this.at(out)];
+    const [L, d] = causal ? [causal.rows, causal.diagonal] : [0, 0];
     // softmax computes an exp per element: split from 2^17 like exp itself
     this.split(rows, rows * n, (r, count) => [
       KERNEL.softmax,
@@ -540,6 +542,9 @@ export class WasmBackend implements Backend {
       count,
       n,
       +log,
+      L,
+      d,
+      r,
     ]);
   }
 

@@ -1,7 +1,7 @@
 // Fused primitives: softmax / logSoftmax over the last dim and layer norm over trailing dims, each
 // one backend kernel forward and one backward (the composites they replace take five to fifteen),
 // and Adam's update in place. Callers use them only where `fusable` says the backend runs them.
-import type { AdamStep, KernelName } from "../../backend/interface.js";
+import type { AdamStep, CausalRows, KernelName } from "../../backend/interface.js";
 import type { DType } from "../../util/dtype.js";
 import { defineOp, type OpDef } from "../define.js";
 import { reshape } from "../array.js";
@@ -16,12 +16,17 @@ export function fusable(be: Backend, k: KernelName, dtype: DType): boolean {
 /** The output of a kernel: fresh, contiguous, every element written. */
 const fresh = (like: NdArray, shape = like.shape) => empty(shape, like.dtype, like.backend, true);
 
-function makeSoftmax(log: boolean): OpDef {
-  return defineOp({
+/** softmax's attributes: a causal mask applied inside the kernel (softmax only), or none. */
+export interface SoftmaxAttrs {
+  readonly causal?: CausalRows;
+}
+
+function makeSoftmax(log: boolean): OpDef<SoftmaxAttrs | undefined> {
+  return defineOp<SoftmaxAttrs | undefined>({
     name: log ? "logSoftmax" : "softmax",
-    forward: (ctx, [x]) => {
+    forward: (ctx, [x], attrs) => {
       const out = fresh(x!);
-      x!.backend.softmax(contiguous(x!), out, log);
+      x!.backend.softmax(contiguous(x!), out, log, attrs?.causal ?? null);
       ctx.save(out);
       return out;
     },
@@ -34,7 +39,10 @@ function makeSoftmax(log: boolean): OpDef {
   });
 }
 
-/** softmax along the last dim (the row): one kernel each way. */
+/**
+ * softmax along the last dim (the row): one kernel each way. Masked entries of a causal softmax
+ * come out 0, so the backward's y·(dy − Σ dy·y) gives them no gradient either.
+ */
 export const softmaxLast = makeSoftmax(false);
 /** logSoftmax along the last dim. */
 export const logSoftmaxLast = makeSoftmax(true);

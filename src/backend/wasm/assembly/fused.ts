@@ -1,6 +1,7 @@
-// Fused float32 kernels over contiguous rows: softmax / logSoftmax and layer norm with their
-// backwards, and one Adam step. Row sums accumulate in float64 (two float64x2 accumulators per
-// four lanes); every loop has a SIMD body and a scalar tail.
+// Fused float32 kernels over contiguous rows: softmax / logSoftmax (optionally causal) and layer
+// norm with their backwards, and one Adam step. Layer norm's row sums accumulate in float64 (two
+// float64x2 accumulators per four lanes), softmax's sum of exps in float32 lanes; every loop has a
+// SIMD body and a scalar tail.
 import { extremeContig } from "./reduce";
 import { expNonPositive } from "./vmath";
 
@@ -19,12 +20,35 @@ import { expNonPositive } from "./vmath";
   return f32x4.extract_lane(expNonPositive(f32x4.splat(x)), 0);
 }
 
-export function softmaxF32(x: usize, out: usize, rows: i32, n: i32, log: bool): void {
+/**
+ * Rows of x to out; with causalRows > 0 (softmax only) row r, the (r0 + r) mod causalRows-th query
+ * of its stack, keeps only its first i + diagonal + 1 entries (the rest get 0; none kept gives NaN).
+ */
+export function softmaxF32(
+  x: usize,
+  out: usize,
+  rows: i32,
+  rowLength: i32,
+  log: bool,
+  causalRows: i32,
+  diagonal: i32,
+  r0: i32,
+): void {
   for (let r = 0; r < rows; r++) {
-    const px = x + ((<usize>r * <usize>n) << 2);
-    const po = out + ((<usize>r * <usize>n) << 2);
-    const max = extremeContig(true, px, n, -Infinity);
-    const vmax = f32x4.splat(max);
+    const px = x + ((<usize>r * <usize>rowLength) << 2);
+    const po = out + ((<usize>r * <usize>rowLength) << 2);
+    let n = rowLength;
+    if (causalRows > 0) {
+      n = min(rowLength, max(0, ((r0 + r) % causalRows) + diagonal + 1));
+      const rest = (<usize>(rowLength - n)) << 2;
+      if (n == 0) {
+        for (let j = 0; j < rowLength; j++) store<f32>(po + (<usize>j << 2), NaN);
+        continue;
+      }
+      memory.fill(po + (<usize>n << 2), 0, rest);
+    }
+    const top = extremeContig(true, px, n, -Infinity);
+    const vmax = f32x4.splat(top);
     let s0 = f64x2.splat(0);
     let s1 = f64x2.splat(0);
     let i = 0;
@@ -35,7 +59,7 @@ export function softmaxF32(x: usize, out: usize, rows: i32, n: i32, log: bool): 
     }
     let sum = <f64>f32x4.extract_lane(s0, 0) + <f64>f32x4.extract_lane(s0, 1) + <f64>f32x4.extract_lane(s0, 2) + <f64>f32x4.extract_lane(s0, 3);
     for (; i < n; i++) {
-      const e = exp1(load<f32>(px + (<usize>i << 2)) - max);
+      const e = exp1(load<f32>(px + (<usize>i << 2)) - top);
       if (!log) store<f32>(po + (<usize>i << 2), e);
       sum += <f64>e;
     }
@@ -46,7 +70,7 @@ export function softmaxF32(x: usize, out: usize, rows: i32, n: i32, log: bool): 
       for (; i + 4 <= n; i += 4)
         v128.store(po + (<usize>i << 2), f32x4.sub(f32x4.sub(v128.load(px + (<usize>i << 2)), vmax), ls));
       const l = <f32>Math.log(sum);
-      for (; i < n; i++) store<f32>(po + (<usize>i << 2), load<f32>(px + (<usize>i << 2)) - max - l);
+      for (; i < n; i++) store<f32>(po + (<usize>i << 2), load<f32>(px + (<usize>i << 2)) - top - l);
     } else {
       const inv = <f32>(1 / sum);
       const vi = f32x4.splat(inv);
