@@ -7,11 +7,14 @@ import { defineOp } from "../define.js";
 import { bmm, reduce, transposeLast } from "../array.js";
 import type { NdArray } from "../ndarray.js";
 
-/** Whether the matrices of a [..., R, C] stack are stored column by column (a transposed contiguous matrix). */
+/**
+ * Whether the matrices of a [..., R, C] stack are stored column by column: a transposed matrix, or
+ * a transposed slice of one (attention's kᵀ, a view into the fused q|k|v rows).
+ */
 function columnMajor(x: NdArray): boolean {
   const [r, c] = x.shape.slice(-2) as [number, number];
   const [sr, sc] = x.strides.slice(-2) as [number, number];
-  return r > 1 && c > 1 && sr === 1 && sc === r;
+  return r > 1 && c > 1 && sr === 1 && sc > 1;
 }
 
 /** dA = G·Bᵀ (or (B·Gᵀ)ᵀ) and dB = Aᵀ·G (or (Gᵀ·A)ᵀ), each where needed. */
