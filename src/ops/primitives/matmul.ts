@@ -19,10 +19,11 @@ function columnMajor(x: NdArray): boolean {
 
 /** dA = G·Bᵀ (or (B·Gᵀ)ᵀ) and dB = Aᵀ·G (or (Gᵀ·A)ᵀ), each where needed. */
 function gradients(needs: readonly boolean[], a: NdArray, b: NdArray, g: NdArray): (NdArray | null)[] {
-  const gT = () => transposeLast(g);
-  const dA = () => (columnMajor(a) ? transposeLast(bmm(b, gT())) : bmm(g, transposeLast(b)));
-  const dB = () => (columnMajor(b) ? transposeLast(bmm(gT(), a)) : bmm(transposeLast(a), g));
-  return [needs[0] ? dA() : null, needs[1] ? dB() : null];
+  let dA: NdArray | null = null;
+  let dB: NdArray | null = null;
+  if (needs[0]) dA = columnMajor(a) ? transposeLast(bmm(b, transposeLast(g))) : bmm(g, transposeLast(b));
+  if (needs[1]) dB = columnMajor(b) ? transposeLast(bmm(transposeLast(g), a)) : bmm(transposeLast(a), g);
+  return [dA, dB];
 }
 
 export const matmul = defineOp({
