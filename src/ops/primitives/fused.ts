@@ -1,12 +1,11 @@
 // Fused primitives: softmax / logSoftmax over the last dim and layer norm over trailing dims, each
 // one backend kernel forward and one backward (the composites they replace take five to fifteen),
 // and Adam's update in place. Callers use them only where `fusable` says the backend runs them.
-import type { AdamStep, CausalRows, KernelName } from "../../backend/interface.js";
+import type { AdamStep, Backend, CausalRows, KernelName } from "../../backend/interface.js";
 import type { DType } from "../../util/dtype.js";
 import { defineOp, type OpDef } from "../define.js";
 import { reshape } from "../array.js";
 import { contiguous, empty, type NdArray } from "../ndarray.js";
-import type { Backend } from "../../backend/interface.js";
 
 /** Whether `be` runs the fused kernel `k` for `dtype` (otherwise callers compose it from single ops). */
 export function fusable(be: Backend, k: KernelName, dtype: DType): boolean {
