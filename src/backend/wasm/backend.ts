@@ -27,13 +27,13 @@ import { matmul as refMatmul } from "../reference/matmul.js";
 import { gather as refGather, scatterAdd as refScatterAdd } from "../reference/index-ops.js";
 import { col2im as refCol2im, im2col as refIm2col } from "../reference/conv.js";
 import * as refFused from "../reference/fused.js";
-import { ARGS, BINARY_CODE, DTYPE_CODE, MATMUL, REDUCE_CODE, UNARY_CODE } from "./abi.js";
+import { ARGS, BINARY_CODE, DTYPE_CODE, REDUCE_CODE, UNARY_CODE } from "./abi.js";
 import type { Loaded } from "./loader.js";
 import { Heap } from "./memory.js";
 import { Residency, type Slot } from "./residency.js";
 import { type Job, KERNEL, Pool } from "./threads.js";
 import { offsetsOfGroup, planReduce, rowsOf } from "../reduce-plan.js";
-import { convArgs, writeIterArgs } from "./plan.js";
+import { convArgs, planMatmul, writeIterArgs } from "./plan.js";
 
 const WIDTH: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 const CTOR = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
@@ -377,56 +377,16 @@ export class WasmBackend implements Backend {
     )
       return this.fallback("matmul", () => refMatmul(this.data, a, b, out, bias));
     this.count("matmul", true);
-    // a first batch dim of two (B1) loops outside the kernel's own batch dim (B)
-    const two = a.shape.length === 4;
-    const [B1, ab1, bb1] = two ? [a.shape[0]!, a.strides[0]!, b.strides[0]!] : [1, 0, 0];
-    const [B, M, K] = a.shape.slice(-3) as [number, number, number];
-    const N = b.shape.at(-1)!;
-    if (B1 === 0 || B === 0 || M === 0 || N === 0) return;
-    const { KC, MC, NC, MR, NR } = MATMUL;
-    // one slice per thread when the product is worth waking them: of N's columns when M < N (each
-    // thread then packs its own rows of A, the smaller operand, instead of all of B), else of
-    // M's rows; slices are whole micro-tiles
-    const byCols = M < N;
-    const [len, tileOf] = byCols ? [N, NR] : [M, MR];
-    const threads =
-      this.pool && B * M * N * K >= THREAD_MIN_MADDS
-        ? Math.min(this.pool.size + 1, Math.floor(len / tileOf))
-        : 1;
-    const span = Math.ceil(len / Math.max(threads, 1) / tileOf) * tileOf;
-    const [rows, cols] = byCols ? [M, span] : [span, N];
-    const kc = Math.min(K, KC);
-    const packA = kc * Math.ceil(Math.min(rows, MC) / MR) * MR * 4;
-    const packB = kc * Math.ceil(Math.min(cols, NC) / NR) * NR * 4;
-    const per = packA + packB + MR * NR * 4;
-    const s = this.scratchFor(per * Math.max(threads, 1));
-    const [as0, as1, as2] = a.strides.slice(-3) as [number, number, number];
-    const [bs0, bs1, bs2] = b.strides.slice(-3) as [number, number, number];
-    const pa = this.ptr(a) + a.offset * 4;
-    const pb = this.ptr(b) + b.offset * 4;
-    const po = this.ptr(out) + out.offset * 4;
-    const pbias = this.at(bias);
-    const job = (t: number): number[] => {
-      const [r0, c0] = byCols ? [0, t * span] : [t * span, 0];
-      const p = s + t * per;
-      // prettier-ignore
-      return [
-        KERNEL.matmul,
-        B1, ab1, bb1, B * M * N,
-        pa + r0 * as1 * 4, as0, as1, as2,
-        pb + c0 * bs2 * 4, bs0, bs1, bs2,
-        po + (r0 * N + c0) * 4, M * N, N, pbias && pbias + c0 * 4,
-        B, Math.min(rows, M - r0), K, Math.min(cols, N - c0),
-        p, p + packA, p + packA + packB,
-      ];
-    };
-    const own = () => this.runJob(job(0));
-    if (threads <= 1) own();
-    else
-      this.pool!.run(
-        Array.from({ length: threads - 1 }, (_, i) => job(i + 1)),
-        own,
-      );
+    if (a.shape.slice(0, -1).includes(0) || b.shape.at(-1) === 0) return;
+    const pointers = { a: this.at(a), b: this.at(b), out: this.at(out), bias: this.at(bias) };
+    const plan = planMatmul(a, b, pointers, this.threads, THREAD_MIN_MADDS);
+    const s = this.scratchFor(plan.scratch * plan.threads);
+    const job = (t: number): Job => [KERNEL.matmul, ...plan.args(t, s + t * plan.scratch)];
+    if (plan.threads === 1) return this.runJob(job(0));
+    this.pool!.run(
+      Array.from({ length: plan.threads - 1 }, (_, i) => job(i + 1)),
+      () => this.runJob(job(0)),
+    );
   }
 
   /** Threads that run matmul (this one and workers); 1 unless `setThreads` started workers. */
