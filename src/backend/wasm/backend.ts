@@ -1,9 +1,10 @@
 // The WebAssembly backend: buffers live in one WebAssembly.Memory (see memory.ts) and the kernels
 // run as SIMD128 WebAssembly (assembly/). float32 runs natively for every kernel, as do the
 // dtype-agnostic ones (fill, copy, where, gather) for every dtype and scatterAdd for float64/int32.
-// Everything else (float64/int32/bool arithmetic, reductions and matmul) runs the reference
-// backend's kernels over typed-array views of the same memory, so `supports` is true everywhere
-// and the results are the oracle's own. `counts` records which path each call took.
+// Everything else (float64/int32/bool arithmetic, reductions, matmul, float64 fused kernels) runs
+// the reference backend's kernels over typed-array views of the same memory, so `supports` is
+// true wherever a kernel applies (the fused ones: float dtypes) and the results are the oracle's
+// own. `counts` records which path each call took.
 import {
   type AdamStep,
   type Backend,
