@@ -110,7 +110,12 @@ export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
   if (approximate === "none") return mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
   if (approximate !== "tanh")
     fail("gelu", `approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
-  return apply(unaryOps.geluTanh, [t], undefined); // one fused kernel each way (see ops/primitives/unary.ts)
+  // one fused kernel each way (see ops/primitives/unary.ts) where the backend has both
+  const be = t.array.backend;
+  if (be.supports("unary", t.dtype, "geluTanh") && be.supports("binary", t.dtype, "geluTanhBackward"))
+    return apply(unaryOps.geluTanh, [t], undefined);
+  const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI));
+  return mul(mul(t, 0.5), add(tanh(inner), 1));
 }
 
 /** x·σ(x), also called swish. */

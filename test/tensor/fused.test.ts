@@ -138,3 +138,32 @@ test("layerNorm: a clear error for shapes that do not fit", () => {
     /layerNorm: needs a floating-point input, got int32/,
   );
 });
+
+test("GELU (tanh) on a backend without its fused kernels runs the composite, with the same values and gradients", async () => {
+  const { ReferenceBackend } = await import("../../src/backend/reference/backend.js");
+  class NoFusedGelu extends ReferenceBackend {
+    override readonly name = "no-fused-gelu" as "reference";
+    override supports(k: nb.KernelName, d: nb.DType, op?: string): boolean {
+      return op !== "geluTanh" && op !== "geluTanhBackward" && super.supports(k, d);
+    }
+  }
+  const prev = nb.getBackend().name;
+  const x0 = [-3, -0.5, 0, 0.7, 2.5];
+  const run = () => {
+    const x = nb.tensor(x0, { dtype: "float64" }).requiresGrad_();
+    const y = nb.gelu(x, { approximate: "tanh" });
+    y.sum().backward();
+    return [[...y.dataSync()], [...x.grad!.dataSync()]];
+  };
+  const fused = run();
+  nb.registerBackend(new NoFusedGelu());
+  nb.setBackend("no-fused-gelu");
+  try {
+    const composite = run();
+    composite.forEach((vals, i) =>
+      vals.forEach((v, j) => assert.ok(Math.abs(v - fused[i]![j]!) < 1e-12, `${i}:${j}`)),
+    );
+  } finally {
+    nb.setBackend(prev);
+  }
+});
