@@ -197,7 +197,8 @@ export interface Backend {
    * out[…] = a[…] @ b[…] over one or two batch dims: a is [B,M,K] or [B1,B2,M,K], b is [B,K,N]
    * or [B1,B2,K,N], out is [B,M,N] or [B1,B2,M,N]; any strides on a and b (two batch dims let a
    * permuted stack, like attention's heads, multiply without being copied first). With `bias` (a
-   * contiguous [N]) every row of out gets it added: a Linear layer's x·Wᵀ + b in one pass.
+   * contiguous [N]) every row of out gets it added: a Linear layer's x·Wᵀ + b in one pass (a backend
+   * that cannot answers false to supports("matmul", dtype, "bias"), and the bias is added after).
    */
   matmul(a: View, b: View, out: View, bias?: View | null): void;
   /** out[…, i, …] = x[…, index[…, i, …], …] along `axis`; index is int32 with out's shape. */

@@ -116,7 +116,9 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
   const [m2, p] = mat2.shape as [number, number];
   if (m !== m2) cannot("addmm", mat1, mat2, `inner dimensions ${m} and ${m2} differ`);
   const dt = promote(promote(mat1.dtype, mat2.dtype), input.dtype);
-  if (input.ndim !== 1 || input.shape[0] !== p || dt === "bool") return add(input, mm(mat1, mat2));
+  // a backend that cannot add the bias inside its product says so through supports(…, "bias")
+  const fused = input.ndim === 1 && input.shape[0] === p && mat1.array.backend.supports("matmul", dt, "bias");
+  if (!fused || dt === "bool") return add(input, mm(mat1, mat2));
   const [a, b] = [reshape(to(mat1, dt), [1, n, m]), reshape(to(mat2, dt), [1, m, p])];
   return reshape(apply(matmulBias, [a, b, to(input, dt)], undefined), [n, p]);
 }

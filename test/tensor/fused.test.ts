@@ -167,3 +167,33 @@ test("GELU (tanh) on a backend without its fused kernels runs the composite, wit
     nb.setBackend(prev);
   }
 });
+
+test("addmm on a backend that cannot add a bias inside its product adds it after, with the same values and gradients", async () => {
+  const { ReferenceBackend } = await import("../../src/backend/reference/backend.js");
+  class NoBias extends ReferenceBackend {
+    override readonly name = "no-matmul-bias" as "reference";
+    override supports(k: nb.KernelName, d: nb.DType, op?: string): boolean {
+      return !(k === "matmul" && op === "bias") && super.supports(k, d);
+    }
+  }
+  const prev = nb.getBackend().name;
+  const run = () => {
+    const g = new nb.Generator(4);
+    const [c, a, b] = [[3], [2, 4], [4, 3]].map((s) =>
+      nb.randn(s, { dtype: "float64", generator: g }).requiresGrad_(),
+    );
+    const y = nb.addmm(c!, a!, b!);
+    y.square().sum().backward();
+    return [y, c!.grad!, a!.grad!, b!.grad!].map((t) => [...t.dataSync()]);
+  };
+  const fused = run();
+  nb.registerBackend(new NoBias());
+  nb.setBackend("no-matmul-bias");
+  try {
+    run().forEach((vals, i) =>
+      vals.forEach((v, j) => assert.ok(Math.abs(v - fused[i]![j]!) < 1e-12, `${i}:${j}`)),
+    );
+  } finally {
+    nb.setBackend(prev);
+  }
+});
