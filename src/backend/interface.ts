@@ -84,6 +84,15 @@ export const BOOL_OUTPUT_OPS: ReadonlySet<BinaryOp> = new Set<BinaryOp>([
 ]);
 export const BOOL_OUTPUT_UNARY_OPS: ReadonlySet<UnaryOp> = new Set<UnaryOp>(["logicalNot", "isnan", "isinf"]);
 
+/** The fused kernels (below), which run only for floating-point dtypes. */
+export const FUSED_KERNELS: ReadonlySet<string> = new Set([
+  "softmax",
+  "softmaxBackward",
+  "layerNorm",
+  "layerNormBackward",
+  "adam",
+]);
+
 /** A backend heap's state, in bytes and counts (see nb.memory()). */
 export interface MemoryStats {
   /** The heap's current size, and the most it may grow to. */

@@ -1,17 +1,18 @@
 // The reference backend: plain TypeScript over typed arrays. It implements every kernel for every
 // dtype and stays, forever, the definition that faster backends are tested against.
-import type {
-  AdamStep,
-  Backend,
-  CausalRows,
-  BinaryOp,
-  Buf,
-  ConvGeometry,
-  KernelName,
-  ReduceOp,
-  ScanOp,
-  UnaryOp,
-  View,
+import {
+  type AdamStep,
+  type Backend,
+  type CausalRows,
+  type BinaryOp,
+  type Buf,
+  type ConvGeometry,
+  FUSED_KERNELS,
+  type KernelName,
+  type ReduceOp,
+  type ScanOp,
+  type UnaryOp,
+  type View,
 } from "../interface.js";
 import { type DType, type TypedArray, typedArrayFor } from "../../util/dtype.js";
 import * as ew from "./elementwise.js";
@@ -32,22 +33,13 @@ class RefBuf implements Buf {
   }
 }
 
-/** The fused kernels, which run only for floating-point dtypes. */
-const FUSED: ReadonlySet<KernelName> = new Set([
-  "softmax",
-  "softmaxBackward",
-  "layerNorm",
-  "layerNormBackward",
-  "adam",
-]);
-
 const data = (v: View): TypedArray => (v.buf as RefBuf).data;
 
 export class ReferenceBackend implements Backend {
   readonly name = "reference";
 
   supports(kernel: KernelName, dtype: DType): boolean {
-    return !FUSED.has(kernel) || dtype === "float32" || dtype === "float64";
+    return !FUSED_KERNELS.has(kernel) || dtype === "float32" || dtype === "float64";
   }
 
   alloc(dtype: DType, size: number): Buf {

@@ -13,6 +13,7 @@ import {
   BOOL_OUTPUT_OPS,
   BOOL_OUTPUT_UNARY_OPS,
   type Buf,
+  FUSED_KERNELS,
   type ConvGeometry,
   type KernelName,
   type MemoryStats,
@@ -74,15 +75,6 @@ const NATIVE: Record<KernelName, readonly DType[]> = {
   layerNormBackward: ["float32"],
   adam: ["float32"],
 };
-
-/** The fused kernels, which run only for floating-point dtypes. */
-const FLOAT_ONLY: ReadonlySet<KernelName> = new Set([
-  "softmax",
-  "softmaxBackward",
-  "layerNorm",
-  "layerNormBackward",
-  "adam",
-]);
 
 /** Multiply-adds below which a matmul stays on one thread (waking workers costs tens of µs). */
 const THREAD_MIN_MADDS = 1 << 23;
@@ -164,7 +156,7 @@ export class WasmBackend implements Backend {
   }
 
   supports(kernel: KernelName, dtype: DType): boolean {
-    return !FLOAT_ONLY.has(kernel) || dtype === "float32" || dtype === "float64";
+    return !FUSED_KERNELS.has(kernel) || dtype === "float32" || dtype === "float64";
   }
 
   /** Whether `kernel` runs in WebAssembly for `dtype` (otherwise the reference kernel runs on the heap). */
@@ -309,7 +301,7 @@ export class WasmBackend implements Backend {
       try {
         this.k.reduceInner(
           code,
-          this.ptr(x) + x.offset * 4,
+          this.at(x),
           t.at[0]!,
           rRows.starts.length,
           rRows.n,
@@ -318,7 +310,7 @@ export class WasmBackend implements Backend {
           kRows.starts.length,
           kRows.n,
           kRows.stride,
-          this.ptr(out) + out.offset * 4,
+          this.at(out),
         );
       } finally {
         this.heap.release(t.ptr, t.block);
@@ -329,7 +321,7 @@ export class WasmBackend implements Backend {
       try {
         this.k.reduceOuter(
           code,
-          this.ptr(x) + x.offset * 4,
+          this.at(x),
           t.at[0]!,
           rOffs.length,
           t.at[1]!,
@@ -338,7 +330,7 @@ export class WasmBackend implements Backend {
           kRows.stride,
           t.at[2]!,
           t.at[2]! + n * 8,
-          this.ptr(out) + out.offset * 4,
+          this.at(out),
           n,
         );
       } finally {
@@ -369,15 +361,7 @@ export class WasmBackend implements Backend {
   }
 
   matmul(a: View, b: View, out: View, bias: View | null = null): void {
-    this.use(a, b, out, ...(bias ? [bias] : []));
-    if (
-      a.dtype !== "float32" ||
-      b.dtype !== "float32" ||
-      out.dtype !== "float32" ||
-      (bias && bias.dtype !== "float32")
-    )
-      return this.fallback("matmul", () => refMatmul(this.data, a, b, out, bias));
-    this.count("matmul", true);
+    if (!this.float32("matmul", [a, b, out, bias], () => refMatmul(this.data, a, b, out, bias))) return;
     if (a.shape.slice(0, -1).includes(0) || b.shape.at(-1) === 0) return;
     const pointers = { a: this.at(a), b: this.at(b), out: this.at(out), bias: this.at(bias) };
     const plan = planMatmul(a, b, pointers, this.threads, THREAD_MIN_MADDS);
@@ -465,7 +449,7 @@ export class WasmBackend implements Backend {
     this.count("im2col", true);
     if (size(out) === 0) return;
     this.argWords().set(convArgs(x, out, g));
-    const [px, po] = [this.ptr(x), this.ptr(out) + out.offset * 4];
+    const [px, po] = [this.ptr(x), this.at(out)];
     const perImage = (size(out) / x.shape[0]!) * 4; // the kernel writes cols contiguously from po
     this.slices(size(out), 0, CONV_SHIFTS, (args, n0) => [
       KERNEL.im2col,
@@ -488,10 +472,7 @@ export class WasmBackend implements Backend {
   }
 
   softmax(x: View, out: View, log: boolean, causal: CausalRows | null = null): void {
-    this.use(x, out);
-    if (x.dtype !== "float32" || out.dtype !== "float32")
-      return this.fallback("softmax", () => refFused.softmax(this.data, x, out, log, causal));
-    this.count("softmax", true);
+    if (!this.float32("softmax", [x, out], () => refFused.softmax(this.data, x, out, log, causal))) return;
     const [rows, n] = refFused.rowsOf(x);
     const [px, po] = [this.at(x), this.at(out)];
     const [L, d] = causal ? [causal.rows, causal.diagonal] : [0, 0];
@@ -510,10 +491,8 @@ export class WasmBackend implements Backend {
   }
 
   softmaxBackward(y: View, dy: View, out: View, log: boolean): void {
-    this.use(y, dy, out);
-    if (y.dtype !== "float32" || dy.dtype !== "float32" || out.dtype !== "float32")
-      return this.fallback("softmaxBackward", () => refFused.softmaxBackward(this.data, y, dy, out, log));
-    this.count("softmaxBackward", true);
+    const ref = () => refFused.softmaxBackward(this.data, y, dy, out, log);
+    if (!this.float32("softmaxBackward", [y, dy, out], ref)) return;
     const [rows, n] = refFused.rowsOf(y);
     const [py, pg, po] = [this.at(y), this.at(dy), this.at(out)];
     this.split(rows, rows * n * CHEAP, (r, count) => {
@@ -523,11 +502,8 @@ export class WasmBackend implements Backend {
   }
 
   layerNorm(x: View, w: View | null, b: View | null, eps: number, out: View, mean: View, rstd: View): void {
-    const views = [x, w, b, out, mean, rstd].filter((v): v is View => v !== null);
-    this.use(...views);
-    if (views.some((v) => v.dtype !== "float32"))
-      return this.fallback("layerNorm", () => refFused.layerNorm(this.data, x, w, b, eps, out, mean, rstd));
-    this.count("layerNorm", true);
+    const ref = () => refFused.layerNorm(this.data, x, w, b, eps, out, mean, rstd);
+    if (!this.float32("layerNorm", [x, w, b, out, mean, rstd], ref)) return;
     const [rows, n] = refFused.rowsOf(x);
     const [px, pw, pb, po, pm, pr] = [x, w, b, out, mean, rstd].map((v) => this.at(v));
     this.split(rows, rows * n * CHEAP, (r, count) => {
@@ -546,22 +522,16 @@ export class WasmBackend implements Backend {
     dw: View | null,
     db: View | null,
   ): void {
-    const views = [x, mean, rstd, w, dy, dx, dw, db].filter((v): v is View => v !== null);
-    this.use(...views);
     const ref = () => refFused.layerNormBackward(this.data, x, mean, rstd, w, dy, dx, dw, db);
-    if (views.some((v) => v.dtype !== "float32")) return this.fallback("layerNormBackward", ref);
-    this.count("layerNormBackward", true);
+    if (!this.float32("layerNormBackward", [x, mean, rstd, w, dy, dx, dw, db], ref)) return;
     const [rows, n] = refFused.rowsOf(x);
     const [px, pm, pr, pw, pg] = [this.at(x), this.at(mean), this.at(rstd), this.at(w), this.at(dy)];
     this.k.layerNormBackwardF32(px, pm, pr, pw, pg, this.at(dx), this.at(dw), this.at(db), rows, n);
   }
 
   adam(s: AdamStep, p: View, grad: View, m: View, v: View, vMax: View | null): void {
-    const views = [p, grad, m, v, vMax].filter((u): u is View => u !== null);
-    this.use(...views);
-    if (views.some((u) => u.dtype !== "float32"))
-      return this.fallback("adam", () => refFused.adam(this.data, s, p, grad, m, v, vMax));
-    this.count("adam", true);
+    if (!this.float32("adam", [p, grad, m, v, vMax], () => refFused.adam(this.data, s, p, grad, m, v, vMax)))
+      return;
     const f = Math.fround;
     const flags = (s.maximize ? 1 : 0) | (s.decoupled ? 2 : 0) | (s.weightDecay !== 0 ? 4 : 0);
     const scalars = [f(1 - s.lr * s.weightDecay), f(s.weightDecay), f(s.beta1), f(1 - s.beta1), f(s.beta2)];
@@ -617,6 +587,19 @@ export class WasmBackend implements Backend {
     if (native) this.counts[k].native++;
     else this.counts[k].fallback++;
   }
+  /**
+   * Starts a kernel that runs natively on float32 only: pins its views (nulls are absent
+   * operands); false, after running `ref` (the reference kernel on the heap), when any is not float32.
+   */
+  private float32(k: KernelName, views: readonly (View | null)[], ref: () => void): boolean {
+    const present = views.filter((v): v is View => v !== null);
+    this.use(...present);
+    const native = present.every((v) => v.dtype === "float32");
+    if (native) this.count(k, true);
+    else this.fallback(k, ref);
+    return native;
+  }
+
   private fallback(k: KernelName, run: () => void): void {
     this.count(k, false);
     run();
@@ -635,7 +618,7 @@ export class WasmBackend implements Backend {
     job: (args: number, start: number) => Job,
   ): void {
     const total = this.argWords()[count]!;
-    const threads = this.pool && work >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, total) : 1;
+    const threads = this.threadsFor(work, total);
     if (threads <= 1) return this.runJob(job(this.args, 0));
     const blocks = this.threadArgs(threads);
     const words = this.argWords().slice(); // (threadArgs may have grown the heap)
@@ -659,7 +642,7 @@ export class WasmBackend implements Backend {
    */
   private split(total: number, work: number, job: (first: number, count: number) => Job): void {
     if (total === 0) return;
-    const threads = this.pool && work >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, total) : 1;
+    const threads = this.threadsFor(work, total);
     if (threads <= 1) return this.runJob(job(0, total));
     const start = (t: number) => Math.floor((total * t) / threads);
     const range = (t: number) => job(start(t), start(t + 1) - start(t));
@@ -667,6 +650,11 @@ export class WasmBackend implements Backend {
       Array.from({ length: threads - 1 }, (_, t) => range(t + 1)),
       () => this.runJob(range(0)),
     );
+  }
+
+  /** How many threads (this one included) share `total` pieces of an op of `work` elements. */
+  private threadsFor(work: number, total: number): number {
+    return this.pool && work >= THREAD_MIN_ELEMENTS ? Math.min(this.pool.size + 1, total) : 1;
   }
 
   /** Runs a job on this thread. */

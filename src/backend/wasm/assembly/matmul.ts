@@ -239,51 +239,24 @@ export function matmulF32(
   pb: usize,
   tile: usize,
 ): void {
-  for (let b1 = 0; b1 < nb1; b1++) {
-    const a1 = a + (<usize>(b1 * ab1) << 2);
-    const bb = b + (<usize>(b1 * bb1) << 2);
-    const o1 = out + (<usize>(b1 * ob1) << 2);
-    matmulStack(a1, as0, as1, as2, bb, bs0, bs1, bs2, o1, os0, ldo, bias, nb, m, k, n, pa, pb, tile);
-  }
-}
-
-/** One stack of nb products (matmulF32 without its outer batch dim). */
-function matmulStack(
-  a: usize,
-  as0: i32,
-  as1: i32,
-  as2: i32,
-  b: usize,
-  bs0: i32,
-  bs1: i32,
-  bs2: i32,
-  out: usize,
-  os0: i32,
-  ldo: i32,
-  bias: usize,
-  nb: i32,
-  m: i32,
-  k: i32,
-  n: i32,
-  pa: usize,
-  pb: usize,
-  tile: usize,
-): void {
   const ldc = <usize>ldo << 2;
   if (k == 0) {
     // empty sums: zeros, or the bias
-    for (let bi = 0; bi < nb; bi++)
+    for (let t = 0; t < nb1 * nb; t++)
       for (let r = 0; r < m; r++) {
-        const row = out + (<usize>(bi * os0) << 2) + <usize>r * ldc;
+        const row = out + (<usize>((t / nb) * ob1 + (t % nb) * os0) << 2) + <usize>r * ldc;
         if (bias) memory.copy(row, bias, <usize>n << 2);
         else memory.fill(row, 0, <usize>n << 2);
       }
     return;
   }
-  for (let bi = 0; bi < nb; bi++) {
-    const aB = a + (<usize>(bi * as0) << 2);
-    const bB = b + (<usize>(bi * bs0) << 2);
-    const cB = out + (<usize>(bi * os0) << 2);
+  // the two batch dims walked as one index t = b1·nb + b
+  for (let t = 0; t < nb1 * nb; t++) {
+    const b1 = t / nb;
+    const bi = t % nb;
+    const aB = a + (<usize>(b1 * ab1 + bi * as0) << 2);
+    const bB = b + (<usize>(b1 * bb1 + bi * bs0) << 2);
+    const cB = out + (<usize>(b1 * ob1 + bi * os0) << 2);
     for (let jc = 0; jc < n; jc += NC) {
       const nc = min(NC, n - jc);
       for (let pc = 0; pc < k; pc += KC) {
