@@ -35,13 +35,18 @@ export class NdArray implements View {
     return true;
   }
 
+  /** Contiguous and covering its whole buffer, from its first element to its last. */
+  get isWholeBuffer(): boolean {
+    return this.isContiguous && this.offset === 0 && this.buf.size === this.size;
+  }
+
   withLayout(shape: readonly number[], strides: readonly number[], offset = this.offset): NdArray {
     return new NdArray(this.backend, this.buf, this.dtype, shape, strides, offset);
   }
 
   /** Values in row-major order as a fresh typed array (sync; CPU backends). */
   toTypedArray(): TypedArray {
-    const c = this.isContiguous && this.offset === 0 && this.buf.size === this.size ? this : contiguous(this);
+    const c = this.isWholeBuffer ? this : contiguous(this);
     if (!c.backend.readSync)
       throw new UnsupportedError(
         `dataSync: backend '${c.backend.name}' reads asynchronously; use await data()`,

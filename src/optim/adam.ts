@@ -29,11 +29,19 @@ function adamStep(
   const v0 = buffer(st, "expAvgSq", p);
   const vMax = g.amsgrad ? buffer(st, "maxExpAvgSq", p) : null;
   // one kernel for the whole update where the backend has it: the same float32 values as the chain below
-  const hyper = { lr: g.lr, beta1: b1, beta2: b2, eps: g.eps, weightDecay: g.weightDecay, decoupled };
-  if (
-    nb.adamUpdate_({ ...hyper, maximize: g.maximize, bias1: bc1, bias2Sqrt: bc2Sqrt }, p, grad, m0, v0, vMax)
-  )
-    return;
+  const { lr, eps, weightDecay, maximize } = g;
+  const hyper = {
+    lr,
+    beta1: b1,
+    beta2: b2,
+    eps,
+    weightDecay,
+    decoupled,
+    maximize,
+    bias1: bc1,
+    bias2Sqrt: bc2Sqrt,
+  };
+  if (nb.adamUpdate_(hyper, p, grad, m0, v0, vMax)) return;
   let d = g.maximize ? grad.neg() : grad;
   if (g.weightDecay !== 0) {
     if (decoupled) p.mul_(1 - g.lr * g.weightDecay);

@@ -65,13 +65,10 @@ function writeDirectly(t: Tensor, op: BinaryOp, v: TensorLike): boolean {
     return false;
   if (typeof v === "boolean") return false;
   const b = v instanceof Tensor ? v.array : scalar(v, t.dtype, t.array);
-  if (!canWriteInto(t.array, b)) {
-    if (!(v instanceof Tensor)) release(b);
-    return false;
-  }
-  binaryInto(op, t.array, b, t.array);
+  const direct = canWriteInto(t.array, b);
+  if (direct) binaryInto(op, t.array, b, t.array);
   if (!(v instanceof Tensor)) release(b); // the scalar made here
-  return true;
+  return direct;
 }
 
 export function copy_(t: Tensor, src: Tensor): Tensor {

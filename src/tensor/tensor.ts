@@ -134,7 +134,7 @@ export class Tensor implements AutogradInput {
     }
     // backward's own contiguous array becomes .grad; anything else is copied, so later in-place
     // updates never alias the graph's arrays
-    const whole = g.isContiguous && g.offset === 0 && g.buf.size === g.size && g.dtype === this.dtype;
+    const whole = g.isWholeBuffer && g.dtype === this.dtype;
     this.grad = keep(new Tensor(yours && whole ? g : cast(g, g.dtype)));
     return yours && whole;
   }
